@@ -1,0 +1,125 @@
+"""The one module that reads the environment.
+
+Every setting that may differ between machines comes from here; nothing else in
+Rapport calls ``os.environ``. Values are parsed and validated once, at start-up,
+so a typo fails loudly instead of half-working.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+class ConfigurationError(RuntimeError):
+    """A setting in the environment is missing or malformed."""
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigurationError(f"{name} must be true or false, not {raw!r}")
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} must be a whole number, not {raw!r}") from exc
+
+
+def _list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _secret_key(data_dir: Path) -> str:
+    """Take the key from the environment, else from the data folder, else make one.
+
+    Keeping a generated key in the data folder means sessions survive restarts
+    without the user having to invent a secret on first run.
+    """
+    from_env = os.environ.get("RAPPORT_SECRET_KEY", "").strip()
+    if from_env:
+        return from_env
+    key_file = data_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text(encoding="utf-8").strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    # Create with 0600 so the key is never world-readable, even briefly.
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key)
+    return key
+
+
+@dataclass(frozen=True)
+class Environment:
+    data_dir: Path
+    database_url: str | None
+    secret_key: str
+    allowed_hosts: list[str]
+    csrf_trusted_origins: list[str]
+    redis_url: str | None
+    debug: bool
+    https: bool
+    default_phone_region: str
+    time_zone: str
+    email_host: str
+    email_port: int
+    email_host_user: str
+    email_host_password: str
+    email_use_tls: bool
+    default_from_email: str
+    api_rate_limit_per_minute: int
+    log_level: str
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def load() -> Environment:
+    data_dir = Path(os.environ.get("RAPPORT_DATA_DIR") or BASE_DIR / "var").resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    region = os.environ.get("RAPPORT_DEFAULT_PHONE_REGION", "US").strip().upper()
+    if len(region) != 2 or not region.isalpha():
+        raise ConfigurationError(
+            f"RAPPORT_DEFAULT_PHONE_REGION must be a two-letter country code, not {region!r}"
+        )
+    return Environment(
+        data_dir=data_dir,
+        database_url=os.environ.get("DATABASE_URL") or None,
+        secret_key=_secret_key(data_dir),
+        allowed_hosts=_list("RAPPORT_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"]),
+        csrf_trusted_origins=_list("RAPPORT_CSRF_TRUSTED_ORIGINS", []),
+        redis_url=os.environ.get("RAPPORT_REDIS_URL") or None,
+        debug=_bool("RAPPORT_DEBUG", False),
+        https=_bool("RAPPORT_HTTPS", False),
+        default_phone_region=region,
+        time_zone=os.environ.get("RAPPORT_TIME_ZONE", "UTC"),
+        email_host=os.environ.get("RAPPORT_EMAIL_HOST", "localhost"),
+        email_port=_int("RAPPORT_EMAIL_PORT", 25),
+        email_host_user=os.environ.get("RAPPORT_EMAIL_USER", ""),
+        email_host_password=os.environ.get("RAPPORT_EMAIL_PASSWORD", ""),
+        email_use_tls=_bool("RAPPORT_EMAIL_USE_TLS", False),
+        default_from_email=os.environ.get("RAPPORT_FROM_EMAIL", "rapport@localhost"),
+        api_rate_limit_per_minute=_int("RAPPORT_API_RATE_LIMIT", 600),
+        log_level=os.environ.get("RAPPORT_LOG_LEVEL", "INFO").upper(),
+    )
+
+
+ENV = load()

@@ -1,0 +1,87 @@
+"""Base models and the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class AliveQuerySet(models.QuerySet):
+    def alive(self) -> AliveQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+    def deleted(self) -> AliveQuerySet:
+        return self.filter(deleted_at__isnull=False)
+
+
+class OwnedRecord(TimeStampedModel):
+    """A CRM record with an owner, a team, soft delete and an optimistic-lock version.
+
+    ``version`` grows by one on every write; the API's ETag is built from it so two
+    users cannot silently overwrite each other.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    custom_fields = models.JSONField(default=dict, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = AliveQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", "Created"
+    UPDATE = "update", "Updated"
+    DELETE = "delete", "Deleted"
+    RESTORE = "restore", "Restored"
+    MERGE = "merge", "Merged"
+    ERASE = "erase", "Erased"
+
+
+class AuditEvent(models.Model):
+    """One change to one record. Append-only: the database refuses updates and deletes."""
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=16, choices=AuditAction.choices)
+    entity_type = models.CharField(max_length=32)
+    entity_id = models.BigIntegerField()
+    changes: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["entity_type", "entity_id", "-created_at"], name="audit_entity_idx")]
+        ordering = ["-created_at", "-id"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("Audit events cannot be changed once written.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit events cannot be deleted.")

@@ -1,0 +1,191 @@
+"""Reads for people and organisations: filtering, sorting and counting lists.
+
+The pages, the API and (later) exports parse the same filter parameters here,
+and every read starts from ``visible_to`` so no list leaks a hidden record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+from django.db.models.functions import Lower
+
+from rapport.accounts.access import visible_to
+from rapport.accounts.models import User
+from rapport.core.errors import ValidationFailed
+from rapport.people.custom_fields import coerce_value, definitions_for
+from rapport.people.models import (
+    Affiliation,
+    ConsentStatus,
+    LifecycleStage,
+    Organization,
+    Person,
+    RelationshipType,
+    SavedView,
+)
+from rapport.people.search import apply_search
+
+PERSON_SORTS: dict[str, list[Any]] = {
+    "-updated": ["-updated_at", "-id"],
+    "updated": ["updated_at", "id"],
+    "name": [Lower("last_name"), Lower("first_name"), "id"],
+    "-name": [Lower("last_name").desc(), Lower("first_name").desc(), "-id"],
+    "-created": ["-created_at", "-id"],
+    "created": ["created_at", "id"],
+}
+ORG_SORTS: dict[str, list[Any]] = {
+    "-updated": ["-updated_at", "-id"],
+    "updated": ["updated_at", "id"],
+    "name": [Lower("name"), "id"],
+    "-name": [Lower("name").desc(), "-id"],
+    "-created": ["-created_at", "-id"],
+    "created": ["created_at", "id"],
+}
+
+
+@dataclass
+class ListFilter:
+    q: str = ""
+    owner: str = ""  # a user id, or "me", or "none"
+    team: str = ""
+    tag: str = ""
+    stage: str = ""
+    relationship_type: str = ""
+    consent: str = ""
+    organization: str = ""
+    trash: bool = False
+    sort: str = "-updated"
+    custom: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> ListFilter:
+        get = params.get
+        custom = {k[3:]: str(v) for k, v in params.items() if k.startswith("cf_") and str(v) != ""}
+        return cls(
+            q=str(get("q", "") or "").strip()[:200],
+            owner=str(get("owner", "") or ""),
+            team=str(get("team", "") or ""),
+            tag=str(get("tag", "") or ""),
+            stage=str(get("stage", "") or ""),
+            relationship_type=str(get("relationship_type", "") or ""),
+            consent=str(get("consent", "") or ""),
+            organization=str(get("organization", "") or ""),
+            trash=str(get("trash", "")) in {"1", "true", "on"},
+            sort=str(get("sort", "") or "-updated"),
+            custom=custom,
+        )
+
+
+def _int_param(name: str, value: str) -> int:
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ValidationFailed({name: [f"{value!r} is not a valid id."]}) from exc
+
+
+def _apply_common(qs: QuerySet[Any], flt: ListFilter, user: User, entity: str) -> QuerySet[Any]:
+    qs = qs.filter(deleted_at__isnull=not flt.trash)
+    if flt.owner == "me":
+        qs = qs.filter(owner_id=user.pk)
+    elif flt.owner == "none":
+        qs = qs.filter(owner__isnull=True)
+    elif flt.owner:
+        qs = qs.filter(owner_id=_int_param("owner", flt.owner))
+    if flt.team:
+        qs = qs.filter(team_id=_int_param("team", flt.team))
+    if flt.tag:
+        qs = qs.filter(tags__name=flt.tag)
+    if flt.custom:
+        definitions = {d.key: d for d in definitions_for(entity)}
+        for key, raw in flt.custom.items():
+            definition = definitions.get(key)
+            if definition is None:
+                raise ValidationFailed({f"cf_{key}": [f"There is no custom field {key!r}."]})
+            try:
+                value = coerce_value(definition, raw)
+            except ValueError as exc:
+                raise ValidationFailed({f"cf_{key}": [f"{definition.label} {exc}"]}) from exc
+            qs = qs.filter(**{f"custom_fields__{key}": value})
+    if flt.q:
+        qs = apply_search(qs, flt.q)
+    return qs
+
+
+def _choice_filter(name: str, value: str, allowed: list[str]) -> None:
+    if value and value not in allowed:
+        raise ValidationFailed({name: [f"Must be one of: {', '.join(allowed)}."]})
+
+
+def person_list(*, user: User, flt: ListFilter) -> QuerySet[Person]:
+    """People ``user`` may see that match ``flt``, sorted; not yet paginated."""
+    if flt.sort not in PERSON_SORTS:
+        raise ValidationFailed({"sort": [f"Sort by one of: {', '.join(PERSON_SORTS)}."]})
+    _choice_filter("stage", flt.stage, LifecycleStage.values)
+    _choice_filter("consent", flt.consent, ConsentStatus.values)
+    qs = _apply_common(visible_to(Person.objects.all(), user), flt, user, "person")
+    if flt.stage:
+        qs = qs.filter(lifecycle_stage=flt.stage)
+    if flt.consent:
+        qs = qs.filter(email_consent=flt.consent)
+    if flt.organization:
+        qs = qs.filter(affiliations__organization_id=_int_param("organization", flt.organization))
+    return qs.order_by(*PERSON_SORTS[flt.sort])
+
+
+def organization_list(*, user: User, flt: ListFilter) -> QuerySet[Organization]:
+    if flt.sort not in ORG_SORTS:
+        raise ValidationFailed({"sort": [f"Sort by one of: {', '.join(ORG_SORTS)}."]})
+    _choice_filter("relationship_type", flt.relationship_type, RelationshipType.values)
+    qs = _apply_common(visible_to(Organization.objects.all(), user), flt, user, "organization")
+    if flt.relationship_type:
+        qs = qs.filter(relationship_type=flt.relationship_type)
+    return qs.order_by(*ORG_SORTS[flt.sort])
+
+
+def with_list_relations(qs: QuerySet[Any]) -> QuerySet[Any]:
+    """What a list row shows, fetched in a fixed number of queries."""
+    qs = qs.select_related("owner", "team").prefetch_related("tags")
+    if qs.model is Person:
+        qs = qs.prefetch_related(
+            Prefetch("affiliations", queryset=Affiliation.objects.select_related("organization"))
+        )
+    return qs
+
+
+def capped_count(qs: QuerySet[Any]) -> tuple[int, bool]:
+    """Count up to the cap; (count, capped). Exact counts of a million rows cost too much."""
+    cap: int = settings.RAPPORT["COUNT_CAP"]
+    n = qs.order_by().values("pk")[: cap + 1].count()
+    return min(n, cap), n > cap
+
+
+def person_detail(*, user: User, pk: int) -> Person:
+    from rapport.accounts.access import access_record
+
+    qs = Person.objects.select_related("owner", "team").prefetch_related(
+        "emails", "phones", "tags", Prefetch("affiliations", queryset=Affiliation.objects.select_related("organization"))
+    )
+    return access_record(qs, user, pk=pk)
+
+
+def organization_detail(*, user: User, pk: int) -> Organization:
+    from rapport.accounts.access import access_record
+
+    return access_record(Organization.objects.select_related("owner", "team").prefetch_related("tags"), user, pk=pk)
+
+
+def organization_people(*, user: User, organization: Organization) -> QuerySet[Affiliation]:
+    visible_people = visible_to(Person.objects.alive(), user)
+    return (
+        Affiliation.objects.filter(organization=organization, person__in=visible_people)
+        .select_related("person")
+        .order_by(Lower("person__last_name"), "person_id")
+    )
+
+
+def saved_views_for(*, user: User, entity: str) -> QuerySet[SavedView]:
+    return SavedView.objects.filter(user=user, entity=entity)

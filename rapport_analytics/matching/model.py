@@ -1,0 +1,167 @@
+"""Fellegi–Sunter match model: per-level m/u probabilities, learned by EM.
+
+u (how often a level occurs between unrelated records) is measured on random
+pairs; m (how often it occurs between duplicates) and the share of matches
+among candidate pairs are found by expectation-maximisation over candidate
+pairs. Reviewed pairs enter EM with their answer fixed, so a workspace's
+labels pull the estimates towards what its reviewers decided.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .comparisons import COMPARISONS, N_COMPARISONS
+
+__all__ = ["EmReport", "MatchModel", "estimate_u", "run_em"]
+
+Levels = npt.NDArray[np.int8]
+Floats = npt.NDArray[np.float64]
+
+_EPS = 1e-6
+
+
+def _default_m(n_levels: int) -> Floats:
+    # Duplicates mostly agree: weight rises steeply towards the top level.
+    raw = np.array([2.0**k for k in range(n_levels)], dtype=np.float64)
+    return raw / raw.sum()
+
+
+def _default_u(n_levels: int) -> Floats:
+    raw = np.array([0.5**k for k in range(n_levels)], dtype=np.float64)
+    raw[0] = 20.0
+    return raw / raw.sum()
+
+
+@dataclass(slots=True)
+class EmReport:
+    iterations: int
+    converged: bool
+    match_share: float
+
+
+@dataclass(slots=True)
+class MatchModel:
+    """m/u per comparison level and the prior share of matches among candidates."""
+
+    m: list[Floats] = field(default_factory=lambda: [_default_m(c.n_levels) for c in COMPARISONS])
+    u: list[Floats] = field(default_factory=lambda: [_default_u(c.n_levels) for c in COMPARISONS])
+    match_share: float = 0.05
+
+    def weights(self) -> list[Floats]:
+        """log2(m/u) for every level of every comparison (the Bayes factors in bits)."""
+        return [np.log2(np.maximum(m, _EPS) / np.maximum(u, _EPS)) for m, u in zip(self.m, self.u, strict=True)]
+
+    def weight_table(self) -> npt.NDArray[np.float64]:
+        """Weights as a (comparison, level+1) table; column 0 is the blank level (weight 0)."""
+        width = max(c.n_levels for c in COMPARISONS) + 1
+        table = np.zeros((N_COMPARISONS, width), dtype=np.float64)
+        for k, w in enumerate(self.weights()):
+            table[k, 1 : len(w) + 1] = w
+        return table
+
+    def pair_weights(self, levels: Levels) -> npt.NDArray[np.float64]:
+        """Per-pair, per-comparison weight in bits (0 where a side is blank)."""
+        table = self.weight_table()
+        return table[np.arange(N_COMPARISONS)[None, :], levels.astype(np.int64) + 1]
+
+    def log_odds(self, levels: Levels) -> npt.NDArray[np.float64]:
+        prior = math.log2(self.match_share / (1.0 - self.match_share))
+        return prior + self.pair_weights(levels).sum(axis=1)
+
+    def score(self, levels: Levels) -> npt.NDArray[np.float64]:
+        """Probability in 0..1 that each pair is a duplicate."""
+        return 1.0 / (1.0 + np.exp2(-np.clip(self.log_odds(levels), -60, 60)))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, so the app can store a model per workspace."""
+        return {
+            "match_share": self.match_share,
+            "comparisons": {
+                spec.name: {"m": m.tolist(), "u": u.tolist()}
+                for spec, m, u in zip(COMPARISONS, self.m, self.u, strict=True)
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MatchModel:
+        comps = data["comparisons"]
+        return cls(
+            m=[np.asarray(comps[c.name]["m"], dtype=np.float64) for c in COMPARISONS],
+            u=[np.asarray(comps[c.name]["u"], dtype=np.float64) for c in COMPARISONS],
+            match_share=float(data["match_share"]),
+        )
+
+
+def _level_frequencies(levels: Levels, weights: Floats, smoothing: float) -> list[Floats]:
+    out: list[Floats] = []
+    for k, spec in enumerate(COMPARISONS):
+        column = levels[:, k].astype(np.int64)
+        present = column >= 0
+        counts = np.bincount(column[present], weights=weights[present], minlength=spec.n_levels)
+        counts = counts[: spec.n_levels] + smoothing
+        out.append(counts / counts.sum())
+    return out
+
+
+def estimate_u(random_levels: Levels) -> list[Floats]:
+    """u probabilities from comparison levels of random (almost surely unrelated) pairs."""
+    return _level_frequencies(random_levels, np.ones(len(random_levels)), smoothing=1.0)
+
+
+def _patterns(levels: Levels) -> tuple[Levels, Floats, npt.NDArray[np.int64]]:
+    """Distinct level rows, their counts, and each input row's pattern number."""
+    # One int64 code per row (mixed radix) is far faster to unique than rows.
+    radix = np.array([c.n_levels + 1 for c in COMPARISONS], dtype=np.int64)
+    place = np.concatenate([[1], np.cumprod(radix[:-1])])
+    codes = (levels.astype(np.int64) + 1) @ place
+    unique, inverse, counts = np.unique(codes, return_inverse=True, return_counts=True)
+    patterns = ((unique[:, None] // place[None, :]) % radix[None, :] - 1).astype(np.int8)
+    return patterns, counts.astype(np.float64), inverse.reshape(-1)
+
+
+def run_em(
+    model: MatchModel,
+    levels: Levels,
+    *,
+    labelled_levels: Levels | None = None,
+    labelled_is_match: npt.NDArray[np.bool_] | None = None,
+    label_weight: float = 20.0,
+    estimate_u_too: bool = False,
+    max_iterations: int = 100,
+    tolerance: float = 1e-5,
+) -> EmReport:
+    """Update ``model`` in place by EM over candidate-pair levels (plus fixed labels)."""
+    patterns, counts, _ = _patterns(levels)
+    if labelled_levels is not None and labelled_is_match is not None and len(labelled_levels):
+        fixed_levels = labelled_levels
+        fixed_resp = labelled_is_match.astype(np.float64)
+        fixed_counts = np.full(len(labelled_levels), label_weight, dtype=np.float64)
+    else:
+        fixed_levels = np.zeros((0, N_COMPARISONS), dtype=np.int8)
+        fixed_resp = np.zeros(0)
+        fixed_counts = np.zeros(0)
+    all_levels = np.concatenate([patterns, fixed_levels])
+    converged = False
+    iteration = 0
+    for iteration in range(1, max_iterations + 1):  # noqa: B007 - reported below
+        log_odds = model.log_odds(patterns)
+        resp = 1.0 / (1.0 + np.exp2(-np.clip(log_odds, -60, 60)))
+        all_resp = np.concatenate([resp, fixed_resp])
+        all_counts = np.concatenate([counts, fixed_counts])
+        new_m = _level_frequencies(all_levels, all_counts * all_resp, smoothing=0.01)
+        if estimate_u_too:
+            model.u = _level_frequencies(all_levels, all_counts * (1 - all_resp), smoothing=0.01)
+        change = max(float(np.abs(a - b).max()) for a, b in zip(new_m, model.m, strict=True))
+        model.m = new_m
+        share = float((counts * resp).sum() / counts.sum())
+        model.match_share = min(max(share, 1e-9), 0.999)
+        if change < tolerance:
+            converged = True
+            break
+    return EmReport(iterations=iteration, converged=converged, match_share=model.match_share)
