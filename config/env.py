@@ -63,7 +63,10 @@ def _secret_key(data_dir: Path) -> str:
     data_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
     # Create with 0600 so the key is never world-readable, even briefly.
-    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process won the race: use its key
+        return key_file.read_text(encoding="utf-8").strip()
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(key)
     return key

@@ -93,7 +93,7 @@ def fit_model(
         candidate_levels = compare_pairs(table, table, ca, cb).levels
     la, lb, is_match = _label_rows(table, labels)
     labelled = compare_pairs(table, table, la, lb).levels if len(la) else None
-    run_em(model, candidate_levels, labelled_levels=labelled, labelled_is_match=is_match)
+    run_em(model, candidate_levels, labelled_levels=labelled, labelled_is_match=is_match, estimate_u_too=True)
     return model
 
 
