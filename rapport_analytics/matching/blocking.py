@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from .phonetic import soundex
 from .records import RecordTable
 
 __all__ = ["BLOCKING_KEYS", "BlockingKey", "candidate_pairs", "key_values"]
@@ -66,6 +67,14 @@ def _name_pair(table: RecordTable) -> ObjArray:
     return _join(np.asarray(low, dtype=object), np.asarray(high, dtype=object))
 
 
+def _sound_pair(table: RecordTable) -> ObjArray:
+    # Like _name_pair but Soundex only, so a typo in a nickname-table name still meets.
+    first = np.array([soundex(v.split(" ", 1)[0]) if v else "" for v in table.first], dtype=object)
+    low = np.where(first <= table.last_code, first, table.last_code)
+    high = np.where(first <= table.last_code, table.last_code, first)
+    return _join(np.asarray(low, dtype=object), np.asarray(high, dtype=object))
+
+
 def _everyone(table: RecordTable) -> ObjArray:
     return np.full(len(table), "all", dtype=object)
 
@@ -78,6 +87,8 @@ BLOCKING_KEYS: tuple[BlockingKey, ...] = (
     BlockingKey("external_id", lambda t: [t.external_id]),
     BlockingKey("name_codes", lambda t: [_name_pair(t)]),
     BlockingKey("first_name_birth_date", lambda t: [_join(t.first_code, _full_dob(t))]),
+    BlockingKey("name_sounds", lambda t: [_sound_pair(t)]),
+    BlockingKey("postcode_birth_date", lambda t: [_join(t.postcode, _full_dob(t))]),
     BlockingKey("street", lambda t: [t.street]),
     BlockingKey("organisation_surname", lambda t: [_join(t.organisation, t.last_code)]),
     BlockingKey("sorted_names", lambda t: [_everyone(t)], window=4, exact=False),

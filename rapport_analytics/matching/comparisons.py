@@ -1,7 +1,7 @@
 """Per-field comparison levels, computed for whole arrays of candidate pairs at once.
 
 Each comparison turns a pair into a small integer level (-1 = no evidence
-because a side is blank). The Fellegi–Sunter model learns how much each
+because a side is blank). The Fellegi-Sunter model learns how much each
 level says. A household's phone, street, postcode and city move together, so
 they form one "location" comparison instead of four independent ones.
 """
@@ -78,7 +78,9 @@ COMPARISONS: tuple[ComparisonSpec, ...] = (
         "organisation",
         ("different organisation", "same organisation domain", "same organisation"),
     ),
-    ComparisonSpec("external_id", ("different external id", "similar external id", "same external id")),
+    ComparisonSpec(
+        "external_id", ("different external id", "similar external id", "same external id")
+    ),
 )
 N_COMPARISONS = len(COMPARISONS)
 COMPARISON_INDEX = {spec.name: i for i, spec in enumerate(COMPARISONS)}

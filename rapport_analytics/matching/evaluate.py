@@ -11,7 +11,13 @@ from pathlib import Path
 
 from .records import Record
 
-__all__ = ["PairMetrics", "febrl_true_pairs", "pair_metrics", "read_febrl", "true_pairs_from_entities"]
+__all__ = [
+    "PairMetrics",
+    "febrl_true_pairs",
+    "pair_metrics",
+    "read_febrl",
+    "true_pairs_from_entities",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,11 +46,15 @@ def _key(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a <= b else (b, a)
 
 
-def pair_metrics(*, predicted: Iterable[tuple[str, str]], truth: set[tuple[str, str]]) -> PairMetrics:
+def pair_metrics(
+    *, predicted: Iterable[tuple[str, str]], truth: set[tuple[str, str]]
+) -> PairMetrics:
     """Pairwise precision/recall/F1; pairs are unordered."""
     found = {_key(a, b) for a, b in predicted}
     tp = len(found & truth)
-    return PairMetrics(true_positives=tp, false_positives=len(found) - tp, false_negatives=len(truth) - tp)
+    return PairMetrics(
+        true_positives=tp, false_positives=len(found) - tp, false_negatives=len(truth) - tp
+    )
 
 
 def true_pairs_from_entities(entity_of: dict[str, str]) -> set[tuple[str, str]]:
@@ -62,7 +72,9 @@ def read_febrl(path: Path) -> list[Record]:
     with path.open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle, skipinitialspace=True):
             row = {k.strip(): (v or "").strip() for k, v in row.items()}
-            street = " ".join(p for p in (row["street_number"], row["address_1"], row["address_2"]) if p)
+            street = " ".join(
+                p for p in (row["street_number"], row["address_1"], row["address_2"]) if p
+            )
             records.append(
                 Record(
                     id=row["rec_id"],

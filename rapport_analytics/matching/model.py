@@ -1,4 +1,4 @@
-"""Fellegi–Sunter match model: per-level m/u probabilities, learned by EM.
+"""Fellegi-Sunter match model: per-level m/u probabilities, learned by EM.
 
 u (how often a level occurs between unrelated records) is measured on random
 pairs; m (how often it occurs between duplicates) and the share of matches
@@ -55,7 +55,10 @@ class MatchModel:
 
     def weights(self) -> list[Floats]:
         """log2(m/u) for every level of every comparison (the Bayes factors in bits)."""
-        return [np.log2(np.maximum(m, _EPS) / np.maximum(u, _EPS)) for m, u in zip(self.m, self.u, strict=True)]
+        return [
+            np.log2(np.maximum(m, _EPS) / np.maximum(u, _EPS))
+            for m, u in zip(self.m, self.u, strict=True)
+        ]
 
     def weight_table(self) -> npt.NDArray[np.float64]:
         """Weights as a (comparison, level+1) table; column 0 is the blank level (weight 0)."""

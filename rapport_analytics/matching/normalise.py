@@ -30,7 +30,7 @@ __all__ = [
 _SPACES = re.compile(r"\s+")
 # Punctuation that carries no identity in names/addresses; apostrophes and
 # hyphens are kept out of names by replacing them with nothing / a space.
-_NAME_DROP = re.compile(r"[.'’`\"]")
+_NAME_DROP = re.compile("[.'\u2019`\"]")
 _NAME_SPACE = re.compile(r"[^\w\s]|_")
 
 
@@ -250,7 +250,9 @@ def normalise_organisation(value: str) -> str:
     """
     text = _ORG_AND.sub(" and ", clean_text(value))
     # "S.A." / "S.p.A." lose their dots before tokenising so they read as "sa"/"spa".
-    text = re.sub(r"\b((?:[A-Za-z]\.){1,3}[A-Za-z]?)(?=\s|$|,)", lambda m: m.group(1).replace(".", ""), text)
+    text = re.sub(
+        r"\b((?:[A-Za-z]\.){1,3}[A-Za-z]?)(?=\s|$|,)", lambda m: m.group(1).replace(".", ""), text
+    )
     words = normalise_name(text).split(" ")
     words = [w for w in words if w]
     while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:

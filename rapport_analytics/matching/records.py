@@ -63,10 +63,33 @@ class Record:
 
 FREE_MAIL_DOMAINS = frozenset(
     {
-        "gmail.com", "yahoo.com", "yahoo.co.uk", "hotmail.com", "hotmail.co.uk", "outlook.com",
-        "live.com", "msn.com", "aol.com", "icloud.com", "me.com", "mail.com", "gmx.de", "gmx.net",
-        "web.de", "proton.me", "protonmail.com", "btinternet.com", "sky.com", "virginmedia.com",
-        "bigpond.com", "orange.fr", "free.fr", "yandex.ru", "qq.com", "163.com", "fastmail.com",
+        "gmail.com",
+        "yahoo.com",
+        "yahoo.co.uk",
+        "hotmail.com",
+        "hotmail.co.uk",
+        "outlook.com",
+        "live.com",
+        "msn.com",
+        "aol.com",
+        "icloud.com",
+        "me.com",
+        "mail.com",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "proton.me",
+        "protonmail.com",
+        "btinternet.com",
+        "sky.com",
+        "virginmedia.com",
+        "bigpond.com",
+        "orange.fr",
+        "free.fr",
+        "yandex.ru",
+        "qq.com",
+        "163.com",
+        "fastmail.com",
     }
 )
 
@@ -140,7 +163,9 @@ class RecordTable:
             last = normalise_name(record.last_name)
             emails = [e for e in (normalise_email(x) for x in record.emails) if e]
             phones = [
-                p for p in (phone_or_blank(x, default_region=default_region) for x in record.phones) if p
+                p
+                for p in (phone_or_blank(x, default_region=default_region) for x in record.phones)
+                if p
             ]
             groups = sorted(name_groups(first.split(" ", 1)[0])) if first else []
             nick_a.append(groups[0] if groups else 0)
@@ -185,7 +210,9 @@ class RecordTable:
 
     @classmethod
     def concat(cls, tables: Sequence[RecordTable]) -> RecordTable:
-        joined = {name: np.concatenate([getattr(t, name) for t in tables]) for name in _ARRAY_COLUMNS}
+        joined = {
+            name: np.concatenate([getattr(t, name) for t in tables]) for name in _ARRAY_COLUMNS
+        }
         ids = [i for t in tables for i in t.ids]
         return cls(ids=ids, **joined)
 

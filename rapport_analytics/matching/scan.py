@@ -62,7 +62,9 @@ def random_pairs(
     return left[keep], right[keep]
 
 
-def _label_rows(table: RecordTable, labels: Sequence[Label]) -> tuple[IntArray, IntArray, npt.NDArray[np.bool_]]:
+def _label_rows(
+    table: RecordTable, labels: Sequence[Label]
+) -> tuple[IntArray, IntArray, npt.NDArray[np.bool_]]:
     position = {record_id: row for row, record_id in enumerate(table.ids)}
     rows = [
         (position[label.id_a], position[label.id_b], label.is_duplicate)
@@ -93,7 +95,13 @@ def fit_model(
         candidate_levels = compare_pairs(table, table, ca, cb).levels
     la, lb, is_match = _label_rows(table, labels)
     labelled = compare_pairs(table, table, la, lb).levels if len(la) else None
-    run_em(model, candidate_levels, labelled_levels=labelled, labelled_is_match=is_match, estimate_u_too=True)
+    run_em(
+        model,
+        candidate_levels,
+        labelled_levels=labelled,
+        labelled_is_match=is_match,
+        estimate_u_too=True,
+    )
     return model
 
 
