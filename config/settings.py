@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import dj_database_url
 
@@ -91,7 +92,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if ENV.redis_url:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": ENV.redis_url}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": ENV.redis_url,
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -107,7 +111,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -152,7 +159,10 @@ STATIC_ROOT = ENV.data_dir / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing folder
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": ENV.data_dir / "media"}},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": ENV.data_dir / "media"},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -164,7 +174,12 @@ EMAIL_USE_TLS = ENV.email_use_tls
 DEFAULT_FROM_EMAIL = ENV.default_from_email
 
 if ENV.redis_url:
-    HUEY = {"huey_class": "huey.RedisHuey", "name": "rapport", "url": ENV.redis_url, "immediate": False}
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": "rapport",
+        "url": ENV.redis_url,
+        "immediate": False,
+    }
 else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
@@ -173,7 +188,7 @@ else:
         "immediate": False,
     }
 
-RAPPORT = {
+RAPPORT: dict[str, Any] = {
     "DEFAULT_PHONE_REGION": ENV.default_phone_region,
     "API_RATE_LIMIT_PER_MINUTE": ENV.api_rate_limit_per_minute,
     "LIST_PAGE_SIZE": 50,

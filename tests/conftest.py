@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 
 # The test suite must never touch a developer's real data folder.
-os.environ.setdefault("RAPPORT_DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test"))
+os.environ.setdefault(
+    "RAPPORT_DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test")
+)
 
 PASSWORD = "correct horse battery staple"
 

@@ -57,8 +57,13 @@ class User(AbstractUser):
 class WorkspaceSettings(models.Model):
     """A single row of workspace-wide settings."""
 
-    visibility = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.TEAM)
+    visibility = models.CharField(
+        max_length=16, choices=Visibility.choices, default=Visibility.TEAM
+    )
     updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Workspace settings (visibility: {self.visibility})"
 
     @classmethod
     def current(cls) -> WorkspaceSettings:

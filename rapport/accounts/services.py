@@ -13,7 +13,7 @@ from django.utils import timezone
 from rapport.accounts.models import ApiToken, Role, Team, User, Visibility, WorkspaceSettings
 from rapport.core.errors import Conflict, ValidationFailed
 
-TOKEN_PREFIX = "rpt_"
+TOKEN_PREFIX = "rpt_"  # noqa: S105 -- a public marker, not a secret
 
 
 def team_get_or_create(*, name: str) -> Team:
@@ -81,7 +81,9 @@ def _hash(secret: str) -> str:
 def token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     """Make a token; the secret is returned once and only its hash is kept."""
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=secret[:10], key_hash=_hash(secret))
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=secret[:10], key_hash=_hash(secret)
+    )
     return token, secret
 
 

@@ -56,7 +56,11 @@ def audit_record(
 
 
 def audit_record_many(
-    *, actor: Any, action: AuditAction | str, entity_type: str, items: Iterable[tuple[int, Mapping[str, Any]]]
+    *,
+    actor: Any,
+    action: AuditAction | str,
+    entity_type: str,
+    items: Iterable[tuple[int, Mapping[str, Any]]],
 ) -> int:
     label = getattr(actor, "username", "") or "system"
     events = [
@@ -75,4 +79,6 @@ def audit_record_many(
 
 
 def audit_history(*, entity_type: str, entity_id: int) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(entity_type=entity_type, entity_id=entity_id).select_related("actor")
+    return AuditEvent.objects.filter(entity_type=entity_type, entity_id=entity_id).select_related(
+        "actor"
+    )

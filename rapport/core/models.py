@@ -75,8 +75,15 @@ class AuditEvent(models.Model):
     changes: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["entity_type", "entity_id", "-created_at"], name="audit_entity_idx")]
+        indexes = [
+            models.Index(
+                fields=["entity_type", "entity_id", "-created_at"], name="audit_entity_idx"
+            )
+        ]
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.actor_label} {self.action} {self.entity_type} {self.entity_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

@@ -32,16 +32,22 @@ def _entity(model: type[Model]) -> str:
 
 
 @transaction.atomic
-def bulk_add_tags(*, actor: User, model: type[Person] | type[Organization], ids: Sequence[int], tags: Sequence[str]) -> int:
+def bulk_add_tags(
+    *,
+    actor: User,
+    model: type[Person] | type[Organization],
+    ids: Sequence[int],
+    tags: Sequence[str],
+) -> int:
     tag_objs = tags_get_or_create(tags)
     if not tag_objs:
         raise ValidationFailed({"tags": ["Name at least one tag."]})
     targets = list(_targets(model, actor, ids).values_list("pk", flat=True))
-    through = model.tags.through
+    through: Any = model.tags.through
     existing = set(
-        through.objects.filter(**{f"{_entity(model)}_id__in": targets}, tag__in=tag_objs).values_list(
-            f"{_entity(model)}_id", "tag_id"
-        )
+        through.objects.filter(
+            **{f"{_entity(model)}_id__in": targets}, tag__in=tag_objs
+        ).values_list(f"{_entity(model)}_id", "tag_id")
     )
     rows = [
         through(**{f"{_entity(model)}_id": pk, "tag_id": tag.pk})
@@ -62,9 +68,13 @@ def _touch(model: type[Model], pks: list[int]) -> None:
 
 
 @transaction.atomic
-def bulk_assign_owner(*, actor: User, model: type[Person] | type[Organization], ids: Sequence[int], owner: User | None) -> int:
+def bulk_assign_owner(
+    *, actor: User, model: type[Person] | type[Organization], ids: Sequence[int], owner: User | None
+) -> int:
     if owner is not None and not assignable_owner_ok(actor, owner):
-        raise ValidationFailed({"owner": ["You can only assign records to yourself or members of your teams."]})
+        raise ValidationFailed(
+            {"owner": ["You can only assign records to yourself or members of your teams."]}
+        )
     rows = list(_targets(model, actor, ids).values_list("pk", "owner_id"))
     new_id = owner.pk if owner else None
     pks = [pk for pk, _ in rows]
@@ -89,7 +99,9 @@ def bulk_set_stage(*, actor: User, ids: Sequence[int], stage: str) -> int:
 
 
 @transaction.atomic
-def bulk_delete(*, actor: User, model: type[Person] | type[Organization], ids: Sequence[int]) -> int:
+def bulk_delete(
+    *, actor: User, model: type[Person] | type[Organization], ids: Sequence[int]
+) -> int:
     pks = list(_targets(model, actor, ids).values_list("pk", flat=True))
     model.objects.filter(pk__in=pks).update(deleted_at=timezone.now())
     _touch(model, pks)

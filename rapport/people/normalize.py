@@ -41,7 +41,7 @@ def normalize_phone(raw: str, *, region: str | None = None) -> str:
     text = clean_text(raw)
     if not text:
         raise InvalidValue("is empty.")
-    default_region = region or settings.RAPPORT["DEFAULT_PHONE_REGION"]
+    default_region = str(region or settings.RAPPORT["DEFAULT_PHONE_REGION"])
     try:
         number = phonenumbers.parse(text, default_region)
     except phonenumbers.NumberParseException as exc:

@@ -30,7 +30,13 @@ from rapport.people.models import (
     RelationshipType,
     Tag,
 )
-from rapport.people.normalize import InvalidValue, clean_text, normalize_domain, normalize_email, normalize_phone
+from rapport.people.normalize import (
+    InvalidValue,
+    clean_text,
+    normalize_domain,
+    normalize_email,
+    normalize_phone,
+)
 from rapport.people.search import build_search_text
 
 PERSON_TEXT_FIELDS = {
@@ -61,7 +67,11 @@ def _check_version(record: Person | Organization, expected_version: int | None) 
 
 
 def _assign_owner_team(
-    *, actor: User, record: Person | Organization, data: Mapping[str, Any], errors: dict[str, list[str]]
+    *,
+    actor: User,
+    record: Person | Organization,
+    data: Mapping[str, Any],
+    errors: dict[str, list[str]],
 ) -> None:
     if "owner" in data:
         owner = data["owner"]
@@ -85,7 +95,9 @@ def _assign_owner_team(
             record.team = team
 
 
-def _apply_text(record: Any, data: Mapping[str, Any], limits: Mapping[str, int], errors: dict[str, list[str]]) -> None:
+def _apply_text(
+    record: Any, data: Mapping[str, Any], limits: Mapping[str, int], errors: dict[str, list[str]]
+) -> None:
     for field, limit in limits.items():
         if field in data:
             try:
@@ -96,7 +108,13 @@ def _apply_text(record: Any, data: Mapping[str, Any], limits: Mapping[str, int],
             setattr(record, field, value.upper() if field == "country" else value)
 
 
-def _choice(record: Any, field: str, data: Mapping[str, Any], values: list[str], errors: dict[str, list[str]]) -> None:
+def _choice(
+    record: Any,
+    field: str,
+    data: Mapping[str, Any],
+    values: list[str],
+    errors: dict[str, list[str]],
+) -> None:
     if field in data:
         value = data[field] or ""
         if value not in values:
@@ -122,7 +140,9 @@ def _person_snapshot(person: Person) -> dict[str, Any]:
     return snap
 
 
-def _clean_list(values: Sequence[str], normalize: Any, field: str, errors: dict[str, list[str]]) -> list[str]:
+def _clean_list(
+    values: Sequence[str], normalize: Any, field: str, errors: dict[str, list[str]]
+) -> list[str]:
     cleaned: list[str] = []
     for raw in values:
         if not clean_text(raw):
@@ -163,12 +183,18 @@ def _apply_person(*, actor: User, person: Person, data: Mapping[str, Any]) -> di
                 entity="person", values=data["custom_fields"], existing=person.custom_fields
             )
         except ValidationFailed as exc:
-            errors.update(exc.detail if isinstance(exc.detail, dict) else {"custom_fields": [exc.detail]})
+            errors.update(
+                exc.detail if isinstance(exc.detail, dict) else {"custom_fields": [exc.detail]}
+            )
     if "tags" in data:
         related["tags"] = data["tags"]
     if "organizations" in data:
         related["organizations"] = data["organizations"]
-    if not any((person.first_name, person.last_name)) and not related.get("emails") and not person.email:
+    if (
+        not any((person.first_name, person.last_name))
+        and not related.get("emails")
+        and not person.email
+    ):
         errors.setdefault("first_name", []).append("Give at least a name or an e-mail address.")
     if errors:
         raise ValidationFailed(errors)
@@ -179,13 +205,15 @@ def _save_person_related(*, person: Person, related: Mapping[str, Any]) -> None:
     if "emails" in related:
         person.emails.all().delete()
         PersonEmail.objects.bulk_create(
-            PersonEmail(person=person, email=e, is_primary=i == 0) for i, e in enumerate(related["emails"])
+            PersonEmail(person=person, email=e, is_primary=i == 0)
+            for i, e in enumerate(related["emails"])
         )
         person.email = related["emails"][0] if related["emails"] else ""
     if "phones" in related:
         person.phones.all().delete()
         PersonPhone.objects.bulk_create(
-            PersonPhone(person=person, number=p, is_primary=i == 0) for i, p in enumerate(related["phones"])
+            PersonPhone(person=person, number=p, is_primary=i == 0)
+            for i, p in enumerate(related["phones"])
         )
         person.phone = related["phones"][0] if related["phones"] else ""
     if "tags" in related:
@@ -198,12 +226,21 @@ def _save_person_related(*, person: Person, related: Mapping[str, Any]) -> None:
             org_id = int(item["organization_id"])
             if org_id not in seen:
                 seen.add(org_id)
-                rows.append(Affiliation(person=person, organization_id=org_id, role=clean_text(item.get("role", ""))[:150], is_primary=i == 0))
+                rows.append(
+                    Affiliation(
+                        person=person,
+                        organization_id=org_id,
+                        role=clean_text(item.get("role", ""))[:150],
+                        is_primary=i == 0,
+                    )
+                )
         Affiliation.objects.bulk_create(rows)
 
 
 def person_refresh_search(person: Person) -> None:
-    org_names = Organization.objects.filter(affiliations__person=person).values_list("name", flat=True)
+    org_names = Organization.objects.filter(affiliations__person=person).values_list(
+        "name", flat=True
+    )
     person.search_text = build_search_text(
         names=[person.first_name, person.middle_name, person.last_name],
         emails=person.emails.values_list("email", flat=True),
@@ -218,10 +255,16 @@ def _check_org_ids(actor: User, related: Mapping[str, Any]) -> None:
     if not related.get("organizations"):
         return
     wanted = {int(item["organization_id"]) for item in related["organizations"]}
-    found = set(visible_to(Organization.objects.alive(), actor).filter(pk__in=wanted).values_list("pk", flat=True))
+    found = set(
+        visible_to(Organization.objects.alive(), actor)
+        .filter(pk__in=wanted)
+        .values_list("pk", flat=True)
+    )
     missing = wanted - found
     if missing:
-        raise ValidationFailed({"organizations": [f"No organisation with id {', '.join(map(str, sorted(missing)))}."]})
+        raise ValidationFailed(
+            {"organizations": [f"No organisation with id {', '.join(map(str, sorted(missing)))}."]}
+        )
 
 
 @transaction.atomic
@@ -259,11 +302,19 @@ def person_update(
         person.version += 1
         person.updated_at = timezone.now()
         person.save()
-        audit_record(actor=actor, action=AuditAction.UPDATE, entity_type="person", entity_id=person.pk, changes=changes)
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            entity_type="person",
+            entity_id=person.pk,
+            changes=changes,
+        )
     return person
 
 
-def _soft_delete(*, actor: User, record: Person | Organization, entity_type: str, restore: bool) -> None:
+def _soft_delete(
+    *, actor: User, record: Person | Organization, entity_type: str, restore: bool
+) -> None:
     if not can_edit(actor, record):
         raise PermissionDenied(f"You may not {'restore' if restore else 'delete'} this record.")
     record.deleted_at = None if restore else timezone.now()
@@ -311,7 +362,9 @@ def _apply_org(*, actor: User, org: Organization, data: Mapping[str, Any]) -> di
                 entity="organization", values=data["custom_fields"], existing=org.custom_fields
             )
         except ValidationFailed as exc:
-            errors.update(exc.detail if isinstance(exc.detail, dict) else {"custom_fields": [exc.detail]})
+            errors.update(
+                exc.detail if isinstance(exc.detail, dict) else {"custom_fields": [exc.detail]}
+            )
     if not org.name:
         errors.setdefault("name", []).append("An organisation needs a name.")
     if errors:
@@ -341,7 +394,11 @@ def organization_create(*, actor: User, data: Mapping[str, Any]) -> Organization
 
 @transaction.atomic
 def organization_update(
-    *, actor: User, organization: Organization, data: Mapping[str, Any], expected_version: int | None = None
+    *,
+    actor: User,
+    organization: Organization,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
 ) -> Organization:
     org = Organization.objects.select_for_update().get(pk=organization.pk)
     if not can_edit(actor, org):
@@ -358,7 +415,13 @@ def organization_update(
         org.version += 1
         org.updated_at = timezone.now()
         org.save()
-        audit_record(actor=actor, action=AuditAction.UPDATE, entity_type="organization", entity_id=org.pk, changes=changes)
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            entity_type="organization",
+            entity_id=org.pk,
+            changes=changes,
+        )
     if renamed:
         # People are found by their organisation's name: refresh their search text.
         for person in Person.objects.filter(affiliations__organization=org):
@@ -368,7 +431,9 @@ def organization_update(
 
 
 @transaction.atomic
-def organization_delete(*, actor: User, organization: Organization, expected_version: int | None = None) -> None:
+def organization_delete(
+    *, actor: User, organization: Organization, expected_version: int | None = None
+) -> None:
     _check_version(organization, expected_version)
     _soft_delete(actor=actor, record=organization, entity_type="organization", restore=False)
 

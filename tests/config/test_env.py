@@ -11,7 +11,9 @@ import pytest
 from config import env
 
 
-def test_secret_key_is_generated_once_into_the_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_secret_key_is_generated_once_into_the_data_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Given an empty data folder and no key in the environment
     monkeypatch.delenv("RAPPORT_SECRET_KEY", raising=False)
     monkeypatch.setenv("RAPPORT_DATA_DIR", str(tmp_path / "data"))
@@ -58,8 +60,16 @@ def test_no_other_module_reads_the_environment() -> None:
     # The style rule "one module reads the environment", checked over the source tree.
     root = Path(__file__).resolve().parents[2]
     offenders = []
-    for path in [*root.glob("rapport/**/*.py"), *root.glob("config/*.py"), *root.glob("rapport_analytics/**/*.py")]:
+    for path in [
+        *root.glob("rapport/**/*.py"),
+        *root.glob("config/*.py"),
+        *root.glob("rapport_analytics/**/*.py"),
+    ]:
         text = path.read_text(encoding="utf-8")
-        if ("os.environ" in text or "os.getenv" in text) and path.name not in {"env.py", "wsgi.py", "cli.py"}:
+        if ("os.environ" in text or "os.getenv" in text) and path.name not in {
+            "env.py",
+            "wsgi.py",
+            "cli.py",
+        }:
             offenders.append(str(path.relative_to(root)))
     assert offenders == []

@@ -44,7 +44,9 @@ def records(workspace: Any, make_person: Any) -> dict[str, Any]:
         (Visibility.EVERYONE, "other_rep", {"RickOwn", "RitaOwn", "SamOwn", "AdminOwn"}),
     ],
 )
-def test_visibility_by_role(workspace: Any, records: Any, visibility: str, role: str, expected: set[str]) -> None:
+def test_visibility_by_role(
+    workspace: Any, records: Any, visibility: str, role: str, expected: set[str]
+) -> None:
     # Given the workspace's visibility setting
     workspace_set_visibility(visibility=visibility)
     user = workspace.by_role()[role]
@@ -59,7 +61,9 @@ def test_everyone_visibility_does_not_widen_writes(workspace: Any, records: Any)
     # Then a rep still may not change another team's record
     assert not can_edit(workspace.rep, records["sam"])
     assert can_edit(workspace.rep, records["rita"])
-    editable = set(editable_by(Person.objects.all(), workspace.rep).values_list("first_name", flat=True))
+    editable = set(
+        editable_by(Person.objects.all(), workspace.rep).values_list("first_name", flat=True)
+    )
     assert editable == {"RickOwn", "RitaOwn"}
 
 
@@ -68,12 +72,17 @@ def test_viewer_never_writes(workspace: Any, records: Any) -> None:
     assert not editable_by(Person.objects.all(), workspace.viewer).exists()
 
 
-def test_invisible_record_is_not_found_and_visible_readonly_is_forbidden(workspace: Any, records: Any) -> None:
+def test_invisible_record_is_not_found_and_visible_readonly_is_forbidden(
+    workspace: Any, records: Any
+) -> None:
     # Given team visibility: sam (South) cannot see rick's record
     with pytest.raises(NotFound):
         access_record(Person.objects.all(), workspace.other_rep, pk=records["rick"].pk)
     # And the viewer can see it but not change it
-    assert access_record(Person.objects.all(), workspace.viewer, pk=records["rick"].pk).pk == records["rick"].pk
+    assert (
+        access_record(Person.objects.all(), workspace.viewer, pk=records["rick"].pk).pk
+        == records["rick"].pk
+    )
     with pytest.raises(PermissionDenied):
         access_record(Person.objects.all(), workspace.viewer, pk=records["rick"].pk, for_write=True)
 

@@ -27,7 +27,9 @@ RAPPORT = str(Path(sys.executable).parent / "rapport")
 @pytest.mark.django_db
 def test_user_create_with_team_and_generated_password() -> None:
     out = io.StringIO()
-    call_command("user", "create", "--username", "nora", "--role", "rep", "--team", "North", stdout=out)
+    call_command(
+        "user", "create", "--username", "nora", "--role", "rep", "--team", "North", stdout=out
+    )
     user = User.objects.get(username="nora")
     assert user.role == Role.REP and [t.name for t in user.teams.all()] == ["North"]
     password = out.getvalue().split("Password (shown once): ")[1].strip()
@@ -38,7 +40,9 @@ def test_user_create_with_team_and_generated_password() -> None:
 def test_user_create_reads_password_from_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("a long enough passphrase\n"))
     out = io.StringIO()
-    call_command("user", "create", "--username", "olga", "--role", "viewer", "--password-stdin", stdout=out)
+    call_command(
+        "user", "create", "--username", "olga", "--role", "viewer", "--password-stdin", stdout=out
+    )
     assert User.objects.get(username="olga").check_password("a long enough passphrase")
     assert "a long enough passphrase" not in out.getvalue()
 
@@ -54,7 +58,16 @@ def test_user_create_rejects_a_weak_password(monkeypatch: pytest.MonkeyPatch) ->
 @pytest.mark.django_db
 def test_token_create_prints_a_working_token_once(workspace: Any) -> None:
     out = io.StringIO()
-    call_command("token", "create", "--user", "rick", "--name", "import script", stdout=out, stderr=io.StringIO())
+    call_command(
+        "token",
+        "create",
+        "--user",
+        "rick",
+        "--name",
+        "import script",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
     secret = out.getvalue().strip()
     token = token_authenticate(secret=secret)
     assert token is not None and token.user == workspace.rep and token.name == "import script"
@@ -96,7 +109,12 @@ def test_check_deploy_passes_under_production_settings(tmp_path: Path) -> None:
     env = _env(tmp_path, RAPPORT_HTTPS="true", RAPPORT_ALLOWED_HOSTS="crm.example.com")
     # When Django's deployment checks run at warning level
     result = subprocess.run(
-        [RAPPORT, "check", "--deploy", "--fail-level", "WARNING"], env=env, capture_output=True, text=True, cwd=ROOT, timeout=120
+        [RAPPORT, "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
     )
     # Then nothing is reported
     assert result.returncode == 0, result.stdout + result.stderr
@@ -108,7 +126,12 @@ def test_start_sets_up_and_serves_with_a_production_server(tmp_path: Path) -> No
     env = _env(tmp_path)
     # When Rapport starts for the first time
     proc = subprocess.Popen(
-        [RAPPORT, "start", "--port", str(port)], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        [RAPPORT, "start", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 90
@@ -128,7 +151,9 @@ def test_start_sets_up_and_serves_with_a_production_server(tmp_path: Path) -> No
         # And static files are served, compressed and versioned, without DEBUG
         css = next((tmp_path / "data" / "static" / "css").glob("rapport.*.css"), None)
         if css is not None:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/css/{css.name}", timeout=5) as resp:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/static/css/{css.name}", timeout=5
+            ) as resp:
                 assert resp.status == 200
     finally:
         proc.terminate()
@@ -142,6 +167,8 @@ def test_start_sets_up_and_serves_with_a_production_server(tmp_path: Path) -> No
 
 def test_cli_reports_configuration_errors_clearly(tmp_path: Path) -> None:
     env = _env(tmp_path, RAPPORT_DEBUG="perhaps")
-    result = subprocess.run([RAPPORT, "check"], env=env, capture_output=True, text=True, cwd=ROOT, timeout=60)
+    result = subprocess.run(
+        [RAPPORT, "check"], env=env, capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
     assert result.returncode == 2
     assert "RAPPORT_DEBUG must be true or false" in result.stderr

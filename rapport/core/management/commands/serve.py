@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
         call_command("collectstatic", interactive=False, verbosity=0)
 
-        class Server(BaseApplication):  # type: ignore[misc]
+        class Server(BaseApplication):
             def load_config(self) -> None:
                 self.cfg.set("bind", f"{options['host']}:{options['port']}")
                 self.cfg.set("workers", options["workers"])
