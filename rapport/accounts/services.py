@@ -74,6 +74,21 @@ def user_set_role(*, user: User, role: str) -> User:
     return user
 
 
+def user_set_teams(*, user: User, teams: list[Team]) -> User:
+    user.teams.set(teams)
+    user.__dict__.pop("team_ids", None)  # the cached property would otherwise be stale
+    return user
+
+
+def user_set_active(*, actor: User, user: User, active: bool) -> User:
+    """Deactivate (or reactivate) an account; its records, history and tokens stay."""
+    if not active and user.pk == actor.pk:
+        raise ValidationFailed({"is_active": ["You cannot deactivate your own account."]})
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    return user
+
+
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
