@@ -34,7 +34,8 @@ class PairIndex:
 
     def total(self, row_values: FloatArray) -> FloatArray:
         """Sum ``row_values`` over the rows that share each pair."""
-        return np.bincount(self.row_pair, weights=row_values, minlength=len(self.x))
+        totals = np.bincount(self.row_pair, weights=row_values, minlength=len(self.x))
+        return totals.astype(np.float64, copy=False)
 
 
 @dataclass(frozen=True)
@@ -57,11 +58,15 @@ class CompressedCustomers:
         return row_values[self.customer_row]
 
 
-def _pair_index(x_codes: IntArray, y_codes: IntArray, x_values: FloatArray, y_values: FloatArray) -> PairIndex:
+def _pair_index(
+    x_codes: IntArray, y_codes: IntArray, x_values: FloatArray, y_values: FloatArray
+) -> PairIndex:
     keys = x_codes * (int(y_codes.max(initial=0)) + 1) + y_codes
     unique_keys, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     del unique_keys
-    return PairIndex(x=x_values[first], y=y_values[first], row_pair=inverse.astype(np.int64).ravel())
+    return PairIndex(
+        x=x_values[first], y=y_values[first], row_pair=inverse.astype(np.int64).ravel()
+    )
 
 
 def compress_customers(

@@ -37,9 +37,8 @@ def to_day_number(value: DateLike) -> int:
     """Days since 1970-01-01 for a date, an ISO string, a datetime64, or an int day."""
     if isinstance(value, int | np.integer):
         return int(value)
-    if isinstance(value, dt.date):
-        value = np.datetime64(value.isoformat(), "D")
-    day = np.datetime64(value, "D")
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    day = np.datetime64(text[:10], "D")
     return int((day - _EPOCH).astype(np.int64))
 
 
@@ -162,7 +161,9 @@ def summarize_transactions(
     """Summarise purchases up to and including ``calibration_end`` (default: last day)."""
     end_day = int(log.days.max()) if calibration_end is None else to_day_number(calibration_end)
     in_window = log.days <= end_day
-    daily = _merge_same_day(log.customer_ids[in_window], log.days[in_window], log.amounts[in_window])
+    daily = _merge_same_day(
+        log.customer_ids[in_window], log.days[in_window], log.amounts[in_window]
+    )
     codes = daily.customer_codes
     if len(codes) == 0:
         empty = np.zeros(0)
@@ -199,7 +200,9 @@ def count_period_purchases(
     """Purchase days in (start_after, end] for each of ``customer_ids`` (sorted, unique)."""
     low, high = to_day_number(start_after), to_day_number(end)
     in_window = (log.days > low) & (log.days <= high)
-    daily = _merge_same_day(log.customer_ids[in_window], log.days[in_window], log.amounts[in_window])
+    daily = _merge_same_day(
+        log.customer_ids[in_window], log.days[in_window], log.amounts[in_window]
+    )
     counts_by_code = np.bincount(daily.customer_codes, minlength=len(daily.unique_ids))
     result = np.zeros(len(customer_ids))
     if len(daily.unique_ids) == 0:
