@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Every benchmark, in its own virtualenv: lifetimes and splink are benchmark-only
+# dependencies and never enter the application's environment.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv-bench/bin/python ]; then
+  "$PYTHON" -m venv .venv-bench
+fi
+.venv-bench/bin/python -m pip install --quiet --upgrade pip
+.venv-bench/bin/python -m pip install --quiet -e . -r bench/requirements.txt
+mkdir -p bench/results
+echo "== foundation: 1M people, seeding and request times (SQLite, then PostgreSQL if BENCH_DATABASE_URL is set) =="
+.venv-bench/bin/python bench/foundation.py ${BENCH_FOUNDATION_ARGS:-}
+echo "== customer value: 1M customers, BTYD models vs lifetimes =="
+.venv-bench/bin/python bench/clv.py ${BENCH_CLV_ARGS:-}
+echo "== duplicates: febrl, synthetic CRM data and 1M people vs splink =="
+.venv-bench/bin/python bench/matching.py ${BENCH_MATCHING_ARGS:-}
