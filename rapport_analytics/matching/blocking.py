@@ -100,7 +100,7 @@ def key_values(key: BlockingKey, table: RecordTable) -> list[ObjArray]:
     return key.values(table)
 
 
-def _hash_column(values: ObjArray) -> IntArray:
+def hash_column(values: ObjArray) -> IntArray:
     """64-bit hashes of key strings (0 for blank), so grouping sorts integers not strings."""
     hashed = np.fromiter((hash(v) if v else 0 for v in values), dtype=np.int64, count=len(values))
     hashed[(hashed == 0) & (values != "")] = 1
@@ -116,7 +116,7 @@ def name_order(table: RecordTable) -> IntArray:
     return rank
 
 
-def _windowed_pairs(hashes: IntArray, rank: IntArray, window: int) -> tuple[IntArray, IntArray]:
+def windowed_pairs(hashes: IntArray, rank: IntArray, window: int) -> tuple[IntArray, IntArray]:
     present = np.flatnonzero(hashes != 0)
     order = present[np.lexsort((rank[present], hashes[present]))]
     sorted_keys = hashes[order]
@@ -151,7 +151,7 @@ def candidate_pairs(
     for key in keys:
         window = max(2, round(key.window * window_scale))
         for column in key_values(key, table):
-            left, right = _windowed_pairs(_hash_column(column), rank, window)
+            left, right = windowed_pairs(hash_column(column), rank, window)
             if source is not None:
                 keep = source[left] != source[right]
                 left, right = left[keep], right[keep]

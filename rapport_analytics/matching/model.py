@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .comparisons import COMPARISONS, N_COMPARISONS
+from .comparisons import COMPARISON_INDEX, COMPARISONS, N_COMPARISONS
 
 __all__ = ["EmReport", "MatchModel", "estimate_u", "run_em"]
 
@@ -24,6 +24,13 @@ Levels = npt.NDArray[np.int8]
 Floats = npt.NDArray[np.float64]
 
 _EPS = 1e-6
+_FIRST = COMPARISON_INDEX["first_name"]
+_LOCATION = COMPARISON_INDEX["location"]
+_BIRTH = COMPARISON_INDEX["birth_date"]
+_EMAIL = COMPARISON_INDEX["email"]
+_EXTERNAL_ID = COMPARISON_INDEX["external_id"]
+_BIRTH_EXACT = COMPARISONS[_BIRTH].n_levels - 1
+_ORGANISATION = COMPARISON_INDEX["organisation"]
 
 
 def _default_m(n_levels: int) -> Floats:
@@ -69,9 +76,25 @@ class MatchModel:
         return table
 
     def pair_weights(self, levels: Levels) -> npt.NDArray[np.float64]:
-        """Per-pair, per-comparison weight in bits (0 where a side is blank)."""
+        """Per-pair, per-comparison weight in bits (0 where a side is blank).
+
+        Household rule: relatives share an address and landline, colleagues an
+        employer, so when first names clearly differ that shared context is
+        explained by living or working together and may not count in favour.
+        """
         table = self.weight_table()
-        return table[np.arange(N_COMPARISONS)[None, :], levels.astype(np.int64) + 1]
+        weights = table[np.arange(N_COMPARISONS)[None, :], levels.astype(np.int64) + 1]
+        # Exception: the same birth date *and* the same external id or e-mail
+        # point to one person whose first name was entered wrongly, not twins.
+        personal_ids_agree = (levels[:, _BIRTH] == _BIRTH_EXACT) & (
+            (levels[:, _EXTERNAL_ID] >= 1) | (levels[:, _EMAIL] == 2)
+        )
+        different_person = (levels[:, _FIRST] == 0) & ~personal_ids_agree
+        for shared in (_LOCATION, _ORGANISATION):
+            weights[:, shared] = np.where(
+                different_person, np.minimum(weights[:, shared], 0.0), weights[:, shared]
+            )
+        return weights
 
     def log_odds(self, levels: Levels) -> npt.NDArray[np.float64]:
         prior = math.log2(self.match_share / (1.0 - self.match_share))
@@ -135,11 +158,13 @@ def run_em(
     labelled_levels: Levels | None = None,
     labelled_is_match: npt.NDArray[np.bool_] | None = None,
     label_weight: float = 20.0,
-    estimate_u_too: bool = False,
-    max_iterations: int = 100,
+    update_m: bool = True,
+    max_iterations: int = 60,
     tolerance: float = 1e-5,
 ) -> EmReport:
-    """Update ``model`` in place by EM over candidate-pair levels (plus fixed labels)."""
+    """Update ``model`` in place by EM over pair levels: m (unless ``update_m`` is
+    False) and the match share; u stays as measured on random pairs. Labelled
+    pairs take part with their answer fixed and weight ``label_weight`` each."""
     patterns, counts, _ = _patterns(levels)
     if labelled_levels is not None and labelled_is_match is not None and len(labelled_levels):
         fixed_levels = labelled_levels
@@ -150,20 +175,20 @@ def run_em(
         fixed_resp = np.zeros(0)
         fixed_counts = np.zeros(0)
     all_levels = np.concatenate([patterns, fixed_levels])
+    all_counts = np.concatenate([counts, fixed_counts])
     converged = False
     iteration = 0
     for iteration in range(1, max_iterations + 1):  # noqa: B007 - reported below
-        log_odds = model.log_odds(patterns)
-        resp = 1.0 / (1.0 + np.exp2(-np.clip(log_odds, -60, 60)))
-        all_resp = np.concatenate([resp, fixed_resp])
-        all_counts = np.concatenate([counts, fixed_counts])
-        new_m = _level_frequencies(all_levels, all_counts * all_resp, smoothing=0.01)
-        if estimate_u_too:
-            model.u = _level_frequencies(all_levels, all_counts * (1 - all_resp), smoothing=0.01)
-        change = max(float(np.abs(a - b).max()) for a, b in zip(new_m, model.m, strict=True))
-        model.m = new_m
-        share = float((counts * resp).sum() / counts.sum())
-        model.match_share = min(max(share, 1e-9), 0.999)
+        resp = model.score(patterns)
+        change = abs(float((counts * resp).sum() / counts.sum()) - model.match_share)
+        model.match_share = min(max(float((counts * resp).sum() / counts.sum()), 1e-9), 0.999)
+        if update_m:
+            all_resp = np.concatenate([resp, fixed_resp])
+            new_m = _level_frequencies(all_levels, all_counts * all_resp, smoothing=0.01)
+            change = max(
+                change, *(float(np.abs(a - b).max()) for a, b in zip(new_m, model.m, strict=True))
+            )
+            model.m = new_m
         if change < tolerance:
             converged = True
             break

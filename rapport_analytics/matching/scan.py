@@ -10,24 +10,16 @@ import numpy.typing as npt
 
 from .blocking import candidate_pairs
 from .comparisons import compare_pairs
-from .model import MatchModel, estimate_u, run_em
+from .model import MatchModel
 from .records import Record, RecordTable
+from .training import Label, fit_model
 
-__all__ = ["Label", "ScanResult", "fit_model", "link_records", "scan_table"]
+__all__ = ["ScanResult", "find_duplicates", "link_records", "scan_table"]
 
 IntArray = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 
 DEFAULT_THRESHOLD = 0.5
-
-
-@dataclass(frozen=True, slots=True)
-class Label:
-    """A reviewed pair: ``is_duplicate`` True for "merged", False for "not a duplicate"."""
-
-    id_a: str
-    id_b: str
-    is_duplicate: bool
 
 
 @dataclass(slots=True)
@@ -47,62 +39,6 @@ class ScanResult:
             (ids[int(a)], ids[int(b)], float(s))
             for a, b, s in zip(self.left, self.right, self.scores, strict=True)
         ]
-
-
-def random_pairs(
-    n: int, *, count: int, seed: int, source: npt.NDArray[np.int8] | None = None
-) -> tuple[IntArray, IntArray]:
-    """About ``count`` random distinct row pairs (cross-source when linking)."""
-    rng = np.random.default_rng(seed)
-    left = rng.integers(0, n, size=count, dtype=np.int64)
-    right = rng.integers(0, n, size=count, dtype=np.int64)
-    keep = left != right
-    if source is not None:
-        keep &= source[left] != source[right]
-    return left[keep], right[keep]
-
-
-def _label_rows(
-    table: RecordTable, labels: Sequence[Label]
-) -> tuple[IntArray, IntArray, npt.NDArray[np.bool_]]:
-    position = {record_id: row for row, record_id in enumerate(table.ids)}
-    rows = [
-        (position[label.id_a], position[label.id_b], label.is_duplicate)
-        for label in labels
-        if label.id_a in position and label.id_b in position
-    ]
-    left = np.array([r[0] for r in rows], dtype=np.int64)
-    right = np.array([r[1] for r in rows], dtype=np.int64)
-    is_match = np.array([r[2] for r in rows], dtype=bool)
-    return left, right, is_match
-
-
-def fit_model(
-    table: RecordTable,
-    *,
-    labels: Sequence[Label] = (),
-    candidate_levels: npt.NDArray[np.int8] | None = None,
-    source: npt.NDArray[np.int8] | None = None,
-    random_pair_count: int = 300_000,
-    seed: int = 0,
-) -> MatchModel:
-    """Learn a model for this table: u from random pairs, m and prior by EM on candidates."""
-    model = MatchModel()
-    ra, rb = random_pairs(len(table), count=random_pair_count, seed=seed, source=source)
-    model.u = estimate_u(compare_pairs(table, table, ra, rb).levels)
-    if candidate_levels is None:
-        ca, cb = candidate_pairs(table, source=source)
-        candidate_levels = compare_pairs(table, table, ca, cb).levels
-    la, lb, is_match = _label_rows(table, labels)
-    labelled = compare_pairs(table, table, la, lb).levels if len(la) else None
-    run_em(
-        model,
-        candidate_levels,
-        labelled_levels=labelled,
-        labelled_is_match=is_match,
-        estimate_u_too=True,
-    )
-    return model
 
 
 def scan_table(
