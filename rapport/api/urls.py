@@ -1,2 +1,48 @@
+"""The JSON API, mounted at /api/v1/ by config/urls.py.
+
+Docs: /api/v1/docs (Swagger UI from vendored files); schema: /api/v1/openapi.json.
+"""
+
+from __future__ import annotations
+
 from ninja import NinjaAPI
-api = NinjaAPI()
+
+from rapport.accounts.api import router as accounts_router
+from rapport.api.auth import BearerTokenAuth, SessionUserAuth
+from rapport.api.docs import VendoredSwagger
+from rapport.api.errors import install_error_handlers
+from rapport.people.api import custom_fields_router, organizations_router, people_router
+
+DESCRIPTION = """\
+Rapport's JSON API.
+
+**Authentication**: `Authorization: Bearer <token>` (make one with `rapport token create --user NAME`),
+or the browser session of a logged-in user (unsafe methods then need the `X-CSRFToken` header).
+
+**Lists** are cursor-paginated: `{"results": [...], "next": "<url or null>"}`; follow `next`.
+`limit` is 1–200 (default 50). Filters match the list pages' parameters.
+
+**Concurrency**: reading one record sends `ETag: "<id>-<version>"`. `If-Match` on PATCH,
+DELETE and restore is optional but honoured: a stale tag answers 412 and changes nothing.
+`If-None-Match` on GET answers 304 when unchanged.
+
+**Errors** are always `{"detail": ...}`; for 422, `detail` maps each field to its messages.
+Requests are limited per token (or per logged-in user) per minute; over it the answer is 429
+with `Retry-After`.
+"""
+
+api = NinjaAPI(
+    title="Rapport API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    auth=[BearerTokenAuth(), SessionUserAuth()],
+    docs=VendoredSwagger(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api, body_params={"payload"})
+api.add_router("/", people_router)
+api.add_router("/", organizations_router)
+api.add_router("/", custom_fields_router)
+api.add_router("/", accounts_router)
