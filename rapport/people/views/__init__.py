@@ -1,0 +1,1 @@
+"""Server-rendered pages for people and organisations (HTMX for partial updates)."""
