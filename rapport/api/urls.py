@@ -5,12 +5,14 @@ Docs: /api/v1/docs (Swagger UI from vendored files); schema: /api/v1/openapi.jso
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from django.http import HttpRequest
+from ninja import NinjaAPI, Router
 
 from rapport.accounts.api import router as accounts_router
 from rapport.api.auth import BearerTokenAuth, SessionUserAuth
 from rapport.api.docs import VendoredSwagger
 from rapport.api.errors import install_error_handlers
+from rapport.core.errors import NotFound
 from rapport.people.api import custom_fields_router, organizations_router, people_router
 
 DESCRIPTION = """\
@@ -46,3 +48,17 @@ api.add_router("/", people_router)
 api.add_router("/", organizations_router)
 api.add_router("/", custom_fields_router)
 api.add_router("/", accounts_router)
+
+# Registered last, so it only answers paths no router claimed: a JSON 404 rather than
+# Django's HTML page for a script that mistypes a URL.
+unknown_paths = Router()
+
+
+@unknown_paths.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None, include_in_schema=False
+)
+def unknown_path(request: HttpRequest, rest: str) -> None:
+    raise NotFound(f"There is no API endpoint at {request.path}.")
+
+
+api.add_router("/", unknown_paths)
