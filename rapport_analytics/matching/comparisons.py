@@ -99,7 +99,8 @@ class PairComparisons:
 def _similarity(scorer: object, left: object, right: object) -> Floats:
     if len(left) == 0:  # type: ignore[arg-type]
         return np.zeros(0, dtype=np.float32)
-    result = process.cpdist(left, right, scorer=scorer, dtype=np.float32, workers=-1)  # type: ignore[call-overload]
+    workers = -1 if len(left) > 20_000 else 1  # type: ignore[arg-type]  # threads cost more than tiny batches
+    result = process.cpdist(left, right, scorer=scorer, dtype=np.float32, workers=workers)  # type: ignore[call-overload]
     return np.asarray(result, dtype=np.float32)
 
 

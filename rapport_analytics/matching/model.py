@@ -130,14 +130,21 @@ def _level_frequencies(levels: Levels, weights: Floats, smoothing: float) -> lis
         column = levels[:, k].astype(np.int64)
         present = column >= 0
         counts = np.bincount(column[present], weights=weights[present], minlength=spec.n_levels)
-        counts = counts[: spec.n_levels] + smoothing
-        out.append(counts / counts.sum())
+        smoothed = counts[: spec.n_levels].astype(np.float64) + smoothing
+        out.append(smoothed / smoothed.sum())
     return out
 
 
-def estimate_u(random_levels: Levels) -> list[Floats]:
-    """u probabilities from comparison levels of random (almost surely unrelated) pairs."""
-    return _level_frequencies(random_levels, np.ones(len(random_levels)), smoothing=1.0)
+def estimate_u(
+    random_levels: Levels, *, non_match_levels: Levels | None = None, label_weight: float = 20.0
+) -> list[Floats]:
+    """u probabilities from random (almost surely unrelated) pairs, plus pairs
+    reviewers marked "not a duplicate", each counting ``label_weight`` times."""
+    weights = np.ones(len(random_levels))
+    if non_match_levels is not None and len(non_match_levels):
+        random_levels = np.concatenate([random_levels, non_match_levels])
+        weights = np.concatenate([weights, np.full(len(non_match_levels), label_weight)])
+    return _level_frequencies(random_levels, weights, smoothing=1.0)
 
 
 def _patterns(levels: Levels) -> tuple[Levels, Floats, npt.NDArray[np.int64]]:

@@ -122,7 +122,7 @@ def normalise_domain(value: str) -> str:
         text = text.rsplit("@", 1)[1]
     text = re.sub(r"^[a-z]+://", "", text)
     text = text.split("/", 1)[0].split(":", 1)[0].rstrip(".")
-    return text.removeprefix("www.")
+    return clean_text(text.removeprefix("www."))
 
 
 @lru_cache(maxsize=200_000)

@@ -12,54 +12,27 @@ from __future__ import annotations
 import random
 import string
 from dataclasses import dataclass, replace
+from importlib import resources
 
 from .records import Record
 
 __all__ = ["SyntheticPeople", "generate_people"]
 
-_MALE = (
-    "james john robert michael william david richard joseph thomas charles christopher daniel "
-    "matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy "
-    "ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin "
-    "scott brandon benjamin samuel gregory alexander frank patrick raymond jack dennis jerry "
-    "tyler aaron jose adam nathan henry douglas zachary peter kyle ethan walter noah jeremy "
-    "christian keith roger terry gerald harold sean austin carl arthur lawrence dylan jesse "
-    "jordan bryan billy joe bruce gabriel logan albert willie alan juan wayne elijah randy "
-    "roy vincent ralph eugene russell bobby mason philip louis oliver harry alfie freddie leo"
-).split()
-_FEMALE = (
-    "mary patricia jennifer linda elizabeth barbara susan jessica sarah karen lisa nancy betty "
-    "margaret sandra ashley kimberly emily donna michelle carol amanda dorothy melissa deborah "
-    "stephanie rebecca sharon laura cynthia kathleen amy angela shirley anna brenda pamela "
-    "emma nicole helen samantha katherine christine debra rachel carolyn janet catherine maria "
-    "heather diane ruth julie olivia joyce virginia victoria kelly lauren christina joan evelyn "
-    "judith megan andrea cheryl hannah jacqueline martha gloria teresa ann sara madison frances "
-    "kathryn janice jean abigail alice judy sophia grace denise amber doris marilyn danielle "
-    "beverly isabella theresa diana natalie brittany charlotte marie kayla alexis lori amelia "
-    "isla ava mia poppy ella lily evie freya florence rosie imogen matilda eleanor phoebe"
-).split()
-_SURNAMES = (
-    "smith jones williams taylor brown davies evans wilson thomas johnson roberts robinson "
-    "thompson wright walker white edwards hughes green hall lewis harris clarke patel jackson "
-    "wood turner martin cooper hill ward morris moore clark lee king baker harrison morgan allen "
-    "james scott phillips watson davis parker price bennett young griffiths mitchell kelly cook "
-    "carter richardson bailey collins bell shaw murphy miller cox richards khan marshall "
-    "anderson simpson ellis adams singh begum wilkinson foster chapman powell webb rogers gray "
-    "mason ali hunt hussain campbell matthews owen palmer holmes mills barnes knight lloyd "
-    "butler russell barker fisher stevens jenkins murray dixon harvey graham pearson ahmed "
-    "fletcher walsh kaur gibson howard andrews stewart elliott reynolds saunders payne fox ford "
-    "pearce day brooks west lawrence cole atkinson bradley spencer gill dawson ball burton "
-    "o'brien watts rose booth perry ryan grant wells armstrong francis rees hayes hart hudson "
-    "newman barrett webster hunter gregory carr lowe page marsh riley dunn woods parsons berry "
-    "stone reid holland hawkins harding porter robertson newton oliver reed kennedy williamson "
-    "bird gardner shah dean lane cooke bates henderson parry burgess bishop walton burns nicholson"
-).split()
-_STREETS = (
-    "high church station victoria green manor park queens kings london grange mill chapel "
-    "north south west east new school oak elm ash beech cedar willow maple windsor albert "
-    "york richmond alexandra springfield stanley cromwell mount nelson orchard meadow "
-    "brook river bridge castle abbey market forest hillside woodland priory"
-).split()
+
+def _load_words() -> dict[str, list[str]]:
+    text = resources.files(__package__).joinpath("data/synthetic_words.txt").read_text("utf-8")
+    sections = (
+        line.split(":", 1) for line in text.splitlines() if line and not line.startswith("#")
+    )
+    return {name.strip(): words.split() for name, words in sections}
+
+
+_WORDS = _load_words()
+
+_MALE = _WORDS["male"]
+_FEMALE = _WORDS["female"]
+_SURNAMES = _WORDS["surnames"]
+_STREETS = _WORDS["streets"]
 _STREET_TYPES = [
     ("Street", "St"),
     ("Road", "Rd"),
@@ -68,11 +41,7 @@ _STREET_TYPES = [
     ("Close", "Cl"),
     ("Drive", "Dr"),
 ]
-_CITIES = (
-    "london birmingham manchester leeds glasgow sheffield bradford liverpool edinburgh bristol "
-    "cardiff leicester coventry nottingham hull newcastle stoke southampton derby portsmouth "
-    "plymouth reading york oxford cambridge bath exeter norwich brighton swansea"
-).split()
+_CITIES = _WORDS["cities"]
 _FREE_MAIL = [
     "gmail.com",
     "yahoo.co.uk",
@@ -81,7 +50,7 @@ _FREE_MAIL = [
     "icloud.com",
     "btinternet.com",
 ]
-_COMPANY_WORDS = "acme apex nova summit vertex harbour northern atlas pioneer crown".split()
+_COMPANY_WORDS = _WORDS["company_words"]
 _COMPANY_FORMS = ["Ltd", "Limited", "PLC", "LLP", "Group Ltd", "& Co"]
 _NICKNAME_OF = {
     "robert": ["bob", "rob", "bobby"],

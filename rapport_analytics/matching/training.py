@@ -140,10 +140,12 @@ def fit_model(
     rng = np.random.default_rng(seed)
     model = MatchModel()
     ra, rb = random_pairs(len(table), count=random_pair_count, seed=seed, source=source)
-    model.u = estimate_u(compare_pairs(table, table, ra, rb).levels)
-
     la, lb, is_match = label_rows(table, labels)
     labelled = compare_pairs(table, table, la, lb).levels if len(la) else None
+    # "Not a duplicate" answers tell how often each level occurs between
+    # different people (u); "merged" answers enter EM below and inform m.
+    non_matches = labelled[~is_match] if labelled is not None else None
+    model.u = estimate_u(compare_pairs(table, table, ra, rb).levels, non_match_levels=non_matches)
 
     rank = name_order(table)
     sums = [np.zeros(c.n_levels) for c in COMPARISONS]

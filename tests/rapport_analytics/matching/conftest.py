@@ -1,0 +1,44 @@
+"""Shared, module-independent fixtures: one synthetic set and a model fitted on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rapport_analytics.matching import MatchModel, RecordTable, fit_model
+from rapport_analytics.matching.synthetic import SyntheticPeople, generate_people
+
+FEBRL_DIR = Path(__file__).resolve().parents[2] / "data" / "febrl"
+
+
+# The project-wide autouse fixtures configure Django; the matching engine never
+# imports Django, so these tests replace them with no-ops and run without it.
+@pytest.fixture(autouse=True)
+def _fast_hasher() -> None:
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage() -> None:
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    return None
+
+
+@pytest.fixture(scope="session")
+def synthetic_people() -> SyntheticPeople:
+    return generate_people(n_records=20_000, seed=11)
+
+
+@pytest.fixture(scope="session")
+def synthetic_table(synthetic_people: SyntheticPeople) -> RecordTable:
+    return RecordTable.from_records(synthetic_people.records)
+
+
+@pytest.fixture(scope="session")
+def crm_model(synthetic_table: RecordTable) -> MatchModel:
+    return fit_model(synthetic_table)
