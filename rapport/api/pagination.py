@@ -89,14 +89,18 @@ def decode_cursor(cursor: str, *, sort: str, size: int) -> list[Any]:
 
 
 def _after(names: list[str], descending: list[bool], values: list[Any]) -> Q:
-    """Rows strictly after ``values`` in the order: (a > a0) or (a = a0 and b > b0) or …"""
-    condition = Q()
+    """Rows strictly after ``values`` in the order: (a > a0) or (a = a0 and b > b0) or …
+
+    The redundant leading ``a >= a0`` lets the database start an index range scan
+    at the cursor instead of filtering every earlier row (deep pages stay cheap).
+    """
+    expanded = Q()
     for i, name in enumerate(names):
         step = Q(**{f"{name}__{'lt' if descending[i] else 'gt'}": values[i]})
         for j in range(i):
             step &= Q(**{names[j]: values[j]})
-        condition |= step
-    return condition
+        expanded |= step
+    return Q(**{f"{names[0]}__{'lte' if descending[0] else 'gte'}": values[0]}) & expanded
 
 
 def paginate(request: HttpRequest, qs: QuerySet[Any], *, sort: str, limit: int) -> Page:
