@@ -189,18 +189,18 @@ def _bulk(request: HttpRequest, kind: ListKind) -> HttpResponse:
     try:
         if action == "tag":
             done = bulk.bulk_add_tags(actor=user, model=kind.model, ids=ids, tags=form.tag_names())
-            verb = f"Tagged {done} with {', '.join(form.tag_names())}"
+            summary = "Tagged {n} with " + ", ".join(form.tag_names())
         elif action == "owner":
             owner = _bulk_owner(user, form.cleaned_data.get("owner") or "")
             done = bulk.bulk_assign_owner(actor=user, model=kind.model, ids=ids, owner=owner)
-            verb = f"Assigned {done} to {owner.display_name if owner else 'nobody'}"
+            summary = "Assigned {n} to " + (owner.display_name if owner else "nobody")
         elif action == "stage" and kind is PEOPLE:
             stage = form.cleaned_data["stage"]
             done = bulk.bulk_set_stage(actor=user, ids=ids, stage=stage)
-            verb = f"Moved {done} to {LifecycleStage(stage).label}"
+            summary = "Moved {n} to " + str(LifecycleStage(stage).label)
         elif action == "delete":
             done = bulk.bulk_delete(actor=user, model=kind.model, ids=ids)
-            verb = f"Moved {done} to the trash"
+            summary = "Moved {n} to the trash"
         else:
             raise ValidationFailed({"action": ["This action does not apply here."]})
     except RapportError as exc:
@@ -210,8 +210,13 @@ def _bulk(request: HttpRequest, kind: ListKind) -> HttpResponse:
             messages.error(request, message)
         return redirect(back)
     skipped = len(set(ids)) - done
-    note = f" ({skipped} skipped: you may not change them)" if skipped > 0 else ""
-    messages.success(request, f"{verb} {'record' if done == 1 else 'records'}.{note}")
+    note = (
+        f" {skipped} skipped: you may not change {'it' if skipped == 1 else 'them'}."
+        if skipped > 0
+        else ""
+    )
+    records = f"{done} record" if done == 1 else f"{done} records"
+    messages.success(request, summary.replace("{n}", records) + "." + note)
     return redirect(back)
 
 
