@@ -68,7 +68,12 @@ class Address(models.Model):
 
     @property
     def address_text(self) -> str:
-        parts = [self.street, " ".join(p for p in (self.postcode, self.city) if p), self.region, self.country]
+        parts = [
+            self.street,
+            " ".join(p for p in (self.postcode, self.city) if p),
+            self.region,
+            self.country,
+        ]
         return ", ".join(p for p in parts if p)
 
 
@@ -116,7 +121,7 @@ class Person(OwnedRecord, Address):
     )
     email_consent_at = models.DateTimeField(null=True, blank=True)
     email_consent_method = models.CharField(max_length=200, blank=True)
-    organizations = models.ManyToManyField(
+    organizations: models.ManyToManyField[Organization, Affiliation] = models.ManyToManyField(
         Organization, through="Affiliation", blank=True, related_name="people"
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="people")
@@ -191,6 +196,9 @@ class Affiliation(models.Model):
             models.UniqueConstraint(fields=["person", "organization"], name="affiliation_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.person_id} at {self.organization_id} ({self.role})"
+
 
 class CustomFieldEntity(models.TextChoices):
     PERSON = "person", "Person"
@@ -227,7 +235,9 @@ class CustomFieldDefinition(TimeStampedModel):
 class SavedView(models.Model):
     """A user's named list filter (the list page's query string)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
     entity = models.CharField(max_length=16, choices=CustomFieldEntity.choices)
     name = models.CharField(max_length=100)
     query = models.CharField(max_length=2000, blank=True)
@@ -238,3 +248,6 @@ class SavedView(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "entity", "name"], name="savedview_unique"),
         ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -22,7 +22,9 @@ class Command(BaseCommand):
         create.add_argument("--role", required=True, choices=Role.values)
         create.add_argument("--team", action="append", default=[], help="Team name (repeatable).")
         create.add_argument("--email", default="")
-        create.add_argument("--password-stdin", action="store_true", help="Read the password from standard input.")
+        create.add_argument(
+            "--password-stdin", action="store_true", help="Read the password from standard input."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         password = None
@@ -38,7 +40,10 @@ class Command(BaseCommand):
             )  # fmt: skip
         except RapportError as exc:
             raise CommandError(_message(exc)) from exc
-        self.stdout.write(f"Created {user.role} {user.username}" + (f" in {', '.join(t.name for t in teams)}" if teams else ""))
+        self.stdout.write(
+            f"Created {user.role} {user.username}"
+            + (f" in {', '.join(t.name for t in teams)}" if teams else "")
+        )
         if generated:
             self.stdout.write(f"Password (shown once): {generated}")
 

@@ -24,7 +24,19 @@ class Command(BaseCommand):
             return
         rng = random.Random(options["seed"])
         teams = ensure_demo_users(rng)
-        n_orgs = options["organizations"] if options["organizations"] is not None else max(1, round(options["people"] * 0.15))
+        n_orgs = (
+            options["organizations"]
+            if options["organizations"] is not None
+            else max(1, round(options["people"] * 0.15))
+        )
         org_ids = seed_organizations(count=n_orgs, teams=teams, rng=rng)
-        n = seed_people(count=options["people"], teams=teams, org_ids=org_ids, rng=rng, progress=options["verbosity"] > 1)
-        self.stdout.write(f"Demo data: {n:,} people, {len(org_ids):,} organisations, {len(teams)} teams.")
+        n = seed_people(
+            count=options["people"],
+            teams=teams,
+            org_ids=org_ids,
+            rng=rng,
+            progress=options["verbosity"] > 1,
+        )
+        self.stdout.write(
+            f"Demo data: {n:,} people, {len(org_ids):,} organisations, {len(teams)} teams."
+        )
