@@ -19,10 +19,14 @@ from rapport.people import services
 from rapport.people.custom_fields import definitions_for
 from rapport.people.forms import OrganizationForm, PersonForm, RecordForm, add_service_errors
 from rapport.people.models import (
+    ConsentStatus,
     CustomFieldDefinition,
     CustomFieldType,
+    LifecycleStage,
     Organization,
+    OrganizationSize,
     Person,
+    RelationshipType,
 )
 from rapport.people.normalize import phone_display
 from rapport.people.selectors import (
@@ -35,6 +39,13 @@ from rapport.people.selectors import (
 from rapport.people.views.common import current_user, translate_errors
 
 HISTORY_LIMIT = 100
+# Stored values shown the way the forms show them ("won_back" → "Won back").
+CHOICE_LABELS: dict[str, dict[Any, str]] = {
+    "lifecycle_stage": dict(LifecycleStage.choices),
+    "email_consent": dict(ConsentStatus.choices),
+    "relationship_type": dict(RelationshipType.choices),
+    "size": dict(OrganizationSize.choices),
+}
 RELATED_LIMIT = 100
 ORG_CHOICE_LIMIT = 500
 STALE_MESSAGE = (
@@ -73,13 +84,13 @@ def _history(entity_type: str, entity_id: int) -> list[dict[str, Any]]:
                     target.add(value)
     users = {u.pk: u.display_name for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
     teams = {t.pk: t.name for t in Team.objects.filter(pk__in=team_ids)} if team_ids else {}
-    names = {"owner": users, "team": teams}
+    names: dict[str, dict[Any, str]] = {"owner": users, "team": teams, **CHOICE_LABELS}
 
     def show(field: str, value: Any) -> str:
         if value is None or value == "" or value == [] or value == {}:
             return "—"
-        if field in names and isinstance(value, int):
-            return names[field].get(value, f"#{value}")
+        if field in names and isinstance(value, int | str):
+            return names[field].get(value, f"#{value}" if isinstance(value, int) else value)
         if isinstance(value, list):
             return ", ".join(str(v) for v in value)
         if isinstance(value, dict):

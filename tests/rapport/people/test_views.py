@@ -262,7 +262,7 @@ def test_the_history_shows_who_changed_what(
     )
 
     assert "rita" in page and "updated this record" in page
-    assert '<td class="old">prospect</td><td class="new">customer</td>' in page
+    assert '<td class="old">Prospect</td><td class="new">First-time customer</td>' in page
     assert '<td class="old">rick</td><td class="new">rita</td>' in page  # owner ids shown as names
 
 
