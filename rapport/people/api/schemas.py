@@ -280,7 +280,7 @@ class CustomFieldOut(Schema):
 class CustomFieldCreate(InputSchema):
     entity: CustomFieldEntity
     key: str = Field(
-        description="Lower-case letters, digits, - and _; used in the API and `cf_<key>` filters."
+        description="Lower-case letters, digits and _, starting with a letter; used in the API and `cf_<key>` filters."
     )
     label: str
     field_type: CustomFieldType

@@ -417,7 +417,9 @@ def test_custom_field_keys_are_unique_and_checked(workspace: Any, api_as: Any) -
     admin = api_as(workspace.admin)
     body = {"entity": "person", "key": "tier", "label": "Tier", "field_type": "text"}
     assert admin.post(FIELDS, body, content_type=JSON).status_code == 201
-    assert admin.post(FIELDS, body, content_type=JSON).status_code == 409
+    again = admin.post(FIELDS, body, content_type=JSON)
+    assert again.status_code == 422
+    assert "already" in again.json()["detail"]["key"][0]
     assert (
         admin.post(FIELDS, {**body, "entity": "organization"}, content_type=JSON).status_code == 201
     )
