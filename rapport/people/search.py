@@ -12,10 +12,13 @@ import re
 from collections.abc import Iterable
 from typing import TypeVar
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db.models import F, ForeignObjectRel, Model, QuerySet
+from django.db.models.expressions import RawSQL
 
 from rapport.people.normalize import fold, phone_search_tokens
+from rapport.people.plans import SCAN_ABOVE, unindexed
 
 M = TypeVar("M", bound=Model)
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -23,7 +26,11 @@ MAX_TOKENS = 6
 
 
 def build_search_text(
-    *, names: Iterable[str], emails: Iterable[str] = (), phones: Iterable[str] = (), extra: Iterable[str] = ()
+    *,
+    names: Iterable[str],
+    emails: Iterable[str] = (),
+    phones: Iterable[str] = (),
+    extra: Iterable[str] = (),
 ) -> str:
     parts: list[str] = [n for n in names if n]
     parts.extend(e for e in emails if e)
@@ -38,17 +45,47 @@ def query_tokens(query: str) -> list[str]:
 
 
 def apply_search(queryset: QuerySet[M], query: str) -> QuerySet[M]:
-    """Filter ``queryset`` to rows whose search text matches every word of ``query``."""
+    """Filter ``queryset`` to rows whose search text matches every word of ``query``.
+
+    Text with an ``@`` in it is taken as an e-mail address being typed and matched
+    against the start of the record's e-mail addresses (an index range): its words
+    would otherwise include the domain's, which nearly every row shares.
+    """
+    email_match = _email_match(queryset, query)
+    if email_match is not None:
+        return email_match
     tokens = query_tokens(query)
     if not tokens:
         return queryset
     table = queryset.model._meta.db_table
     if connection.vendor == "sqlite":
         fts_query = " ".join('"' + t.replace('"', "") + '"*' for t in tokens)
-        return queryset.extra(  # noqa: S610 -- parameters are bound, the table name is ours
-            where=[f"{table}.id IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s)"],
-            params=[fts_query],
-        )
+        # The table name is the model's own; the user's words are a bound parameter.
+        matches = f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({matches} LIMIT {SCAN_ABOVE + 1})", [fts_query])  # noqa: S608
+            many = int(cursor.fetchone()[0]) > SCAN_ABOVE
+        if many:  # walk the list's sort order instead of sorting every match (rapport.people.plans)
+            queryset = queryset.alias(_search_pk=unindexed(F("pk"), also_when_counting=False))
+            return queryset.filter(_search_pk__in=RawSQL(matches, [fts_query]))  # noqa: S611
+        return queryset.filter(pk__in=RawSQL(matches, [fts_query]))  # noqa: S611
     for token in tokens:
         queryset = queryset.filter(search_text__contains=token)
     return queryset
+
+
+def _email_match(queryset: QuerySet[M], query: str) -> QuerySet[M] | None:
+    text = query.strip().lower()
+    local, at, _ = text.partition("@")
+    if not (at and local) or " " in text:
+        return None
+    try:
+        relation = queryset.model._meta.get_field("emails")
+    except FieldDoesNotExist:
+        return None
+    if not isinstance(relation, ForeignObjectRel) or isinstance(relation.related_model, str):
+        return None
+    addresses = relation.related_model._default_manager.filter(
+        email__gte=text, email__lt=text + "\U0010ffff"
+    )
+    return queryset.filter(pk__in=addresses.values(relation.field.attname))
