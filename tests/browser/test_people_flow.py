@@ -123,6 +123,7 @@ def test_screenshots_for_the_readme(page: Any, workspace: Any) -> None:
     )
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1440, "height": 900})
     sign_in(page, "alice")
     page.goto("/people/?sort=name")
     page.screenshot(path=str(SCREENSHOTS / "people-list.png"))
