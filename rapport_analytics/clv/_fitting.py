@@ -19,9 +19,44 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 
-def _codes(values: FloatArray) -> tuple[FloatArray, IntArray]:
+def dot(left: FloatArray, right: FloatArray) -> float:
+    """Σ left·right without BLAS: OpenBLAS threads on a busy 2-core host slow fits 20-fold."""
+    return float(np.einsum("i,i->", left, right))
+
+
+def matvec(matrix: FloatArray, vector: FloatArray) -> FloatArray:
+    """matrix @ vector without BLAS, for the same reason as ``dot``."""
+    return np.einsum("ij,j->i", matrix, vector)
+
+
+def _codes(values: FloatArray) -> tuple[IntArray, int]:
+    """Integer codes that are equal exactly when values are equal, and how many codes exist.
+
+    Summaries hold whole days divided by the unit, so scaling by 1 or 7 usually gives exact
+    integers: then codes need no sort. Otherwise fall back to np.unique.
+    """
+    for scale in (1.0, 7.0):
+        scaled = values * scale
+        rounded = np.rint(scaled)
+        if len(values) and rounded.max() < 2**31 and np.array_equal(rounded, scaled):
+            return rounded.astype(np.int64), int(rounded.max()) + 1
     uniques, inverse = np.unique(values, return_inverse=True)
-    return uniques, inverse.astype(np.int64).ravel()
+    return inverse.astype(np.int64).ravel(), len(uniques)
+
+
+def _group(keys: IntArray, key_space: int) -> tuple[IntArray, IntArray, FloatArray]:
+    """For equal keys: one representative index per group, each key's group, group sizes."""
+    if key_space <= 8 * len(keys) + 2**20:
+        counts = np.bincount(keys, minlength=key_space)
+        occupied = counts > 0
+        group_of_key = np.cumsum(occupied) - 1
+        group = group_of_key[keys]
+        representative = np.empty(int(occupied.sum()), dtype=np.int64)
+        representative[group] = np.arange(len(keys))  # any member will do: all are equal
+        return representative, group, counts[occupied].astype(np.float64)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    inverse = inverse.astype(np.int64).ravel()
+    return first.astype(np.int64), inverse, np.bincount(inverse).astype(np.float64)
 
 
 @dataclass(frozen=True)
@@ -59,19 +94,17 @@ class CompressedCustomers:
 
 
 def _pair_index(
-    x_codes: IntArray, y_codes: IntArray, x_values: FloatArray, y_values: FloatArray
+    x_codes: IntArray, y_codes: IntArray, y_space: int, x_values: FloatArray, y_values: FloatArray
 ) -> PairIndex:
-    keys = x_codes * (int(y_codes.max(initial=0)) + 1) + y_codes
-    unique_keys, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    del unique_keys
-    return PairIndex(
-        x=x_values[first], y=y_values[first], row_pair=inverse.astype(np.int64).ravel()
-    )
+    keys = x_codes * y_space + y_codes
+    representative, pair, _ = _group(keys, (int(x_codes.max()) + 1) * y_space)
+    return PairIndex(x=x_values[representative], y=y_values[representative], row_pair=pair)
 
 
 def compress_customers(
     *, frequency: npt.ArrayLike, recency: npt.ArrayLike, age: npt.ArrayLike
 ) -> CompressedCustomers:
+    """Group customers with identical (x, t_x, T); the likelihoods only need each group once."""
     x = np.asarray(frequency, dtype=np.float64)
     t_x = np.asarray(recency, dtype=np.float64)
     T = np.asarray(age, dtype=np.float64)
@@ -81,22 +114,17 @@ def compress_customers(
         raise ValueError("no customers to fit or score")
     if np.any(x < 0) or np.any(t_x < 0) or np.any(t_x > T) or not np.all(np.isfinite(T)):
         raise ValueError("need x >= 0 and 0 <= t_x <= T (finite)")
-    if np.all(x == np.round(x)) and x.max() < 2**40:
-        x_codes = x.astype(np.int64)
-    else:
-        _, x_codes = _codes(x)
-    _, t_codes = _codes(t_x)
-    _, T_codes = _codes(T)
-    n_t = int(t_codes.max()) + 1
-    n_T = int(T_codes.max()) + 1
-    if (int(x_codes.max()) + 1) * n_t * n_T < 2**62:
+    x_codes, n_x = _codes(x)
+    t_codes, n_t = _codes(t_x)
+    T_codes, n_T = _codes(T)
+    if n_x * n_t * n_T < 2**62:
         keys = (x_codes * n_t + t_codes) * n_T + T_codes
-        _, first, row = np.unique(keys, return_index=True, return_inverse=True)
+        first, row, weight = _group(keys, n_x * n_t * n_T)
     else:
         stacked = np.stack([x_codes, t_codes, T_codes], axis=1)
         _, first, row = np.unique(stacked, axis=0, return_index=True, return_inverse=True)
-    row = row.astype(np.int64).ravel()
-    weight = np.bincount(row).astype(np.float64)
+        row = row.astype(np.int64).ravel()
+        weight = np.bincount(row).astype(np.float64)
     rx, rt, rT = x[first], t_x[first], T[first]
     return CompressedCustomers(
         frequency=rx,
@@ -104,8 +132,8 @@ def compress_customers(
         age=rT,
         weight=weight,
         customer_row=row,
-        by_recency=_pair_index(x_codes[first], t_codes[first], rx, rt),
-        by_age=_pair_index(x_codes[first], T_codes[first], rx, rT),
+        by_recency=_pair_index(x_codes[first], t_codes[first], n_t, rx, rt),
+        by_age=_pair_index(x_codes[first], T_codes[first], n_T, rx, rT),
     )
 
 
@@ -163,7 +191,7 @@ def maximize(
         jac=True,
         method="L-BFGS-B",
         bounds=[(-20.0, 20.0)] * len(start),
-        options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-9, "maxcor": 20},
+        options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-9, "maxcor": 5},
     )
     values = np.exp(result.x)
     value, _ = log_likelihood(values)

@@ -21,6 +21,8 @@ from rapport_analytics.clv._fitting import (
     FitResult,
     FloatArray,
     PairIndex,
+    dot,
+    matvec,
     maximize,
 )
 
@@ -78,15 +80,15 @@ def log_likelihood(params: BGNBDParams, data: CompressedCustomers) -> tuple[floa
     row_recency = at_recency[data.by_recency.row_pair]
     row_ll = np.logaddexp(row_age, row_recency)
     share_recency = np.exp(row_recency - row_ll)
-    total = float(np.dot(data.weight, row_ll))
-    gradient = grad_age @ data.by_age.total(data.weight * (1 - share_recency))
-    gradient += grad_recency @ data.by_recency.total(data.weight * share_recency)
+    total = dot(data.weight, row_ll)
+    gradient = matvec(grad_age, data.by_age.total(data.weight * (1 - share_recency)))
+    gradient += matvec(grad_recency, data.by_recency.total(data.weight * share_recency))
     return total, gradient
 
 
 def fit(data: CompressedCustomers) -> FitResult[BGNBDParams]:
-    mean_x = float(np.average(data.frequency, weights=data.weight))
-    mean_T = float(np.average(data.age, weights=data.weight))
+    mean_x = dot(data.frequency, data.weight) / data.weight.sum()
+    mean_T = dot(data.age, data.weight) / data.weight.sum()
     # Start where the mean purchase rate matches the data; a, b = 1 is a flat dropout prior.
     initial = [1.0, max(mean_T / max(mean_x, 1e-3), 1e-3), 1.0, 1.0]
     estimate = maximize(

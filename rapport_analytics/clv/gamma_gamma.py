@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import digamma, gammaln
 
-from rapport_analytics.clv._fitting import FitResult, FloatArray, maximize
+from rapport_analytics.clv._fitting import FitResult, FloatArray, dot, maximize
 
 NAME = "gamma_gamma"
 
@@ -52,7 +52,7 @@ def _prepare(frequency: npt.ArrayLike, monetary_value: npt.ArrayLike) -> _SpendD
         total_spend=total,
         x_values=x_values,
         x_counts=x_counts.astype(np.float64),
-        sum_x_log_x_zbar=float(np.dot(x, np.log(total))),
+        sum_x_log_x_zbar=dot(x, np.log(total)),
         sum_log_zbar=float(np.log(zbar).sum()),
     )
 
@@ -64,20 +64,18 @@ def _log_likelihood(params: GammaGammaParams, data: _SpendData) -> tuple[float, 
     per_x = gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(gamma)
     log_gamma_total = np.log(gamma + data.total_spend)
     value = (
-        float(np.dot(counts, per_x))
+        dot(counts, per_x)
         + p * data.sum_x_log_x_zbar
         - data.sum_log_zbar
-        - float(np.dot(p * data.x + q, log_gamma_total))
+        - dot(p * data.x + q, log_gamma_total)
     )
     grad = np.empty(3)
     grad[0] = (
-        float(np.dot(counts, xs * (digamma(px + q) - digamma(px))))
+        dot(counts, xs * (digamma(px + q) - digamma(px)))
         + data.sum_x_log_x_zbar
-        - float(np.dot(data.x, log_gamma_total))
+        - dot(data.x, log_gamma_total)
     )
-    grad[1] = (
-        float(np.dot(counts, digamma(px + q) - digamma(q) + np.log(gamma))) - log_gamma_total.sum()
-    )
+    grad[1] = dot(counts, digamma(px + q) - digamma(q) + np.log(gamma)) - log_gamma_total.sum()
     grad[2] = len(data.x) * q / gamma - float(np.sum((p * data.x + q) / (gamma + data.total_spend)))
     return value, grad
 

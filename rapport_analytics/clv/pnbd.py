@@ -24,6 +24,8 @@ from rapport_analytics.clv._fitting import (
     FitResult,
     FloatArray,
     PairIndex,
+    dot,
+    matvec,
     maximize,
 )
 
@@ -157,20 +159,20 @@ def log_likelihood(params: ParetoNBDParams, data: CompressedCustomers) -> tuple[
     log_jt, grad_jt = log_tail_integral(params, data.by_recency.x, data.by_recency.y)
     rows = _row_terms(params, data, log_f, log_jt, log_jT)
     w = data.weight
-    total = float(np.dot(w, log_c[data.by_age.row_pair] + rows.log_bracket))
+    total = dot(w, log_c[data.by_age.row_pair] + rows.log_bracket)
     share_f = np.exp(rows.log_f - rows.log_bracket)
     share_t = params.s * np.exp(rows.log_jt - rows.log_bracket)
     share_T = params.s * np.exp(rows.log_jT - rows.log_bracket)
-    gradient = grad_c @ data.by_age.total(w) + grad_f @ data.by_age.total(w * share_f)
-    gradient += grad_jt @ data.by_recency.total(w * share_t)
-    gradient -= grad_jT @ data.by_age.total(w * share_T)
-    gradient[2] += float(np.dot(w, share_t - share_T)) / params.s
+    gradient = matvec(grad_c, data.by_age.total(w)) + matvec(grad_f, data.by_age.total(w * share_f))
+    gradient += matvec(grad_jt, data.by_recency.total(w * share_t))
+    gradient -= matvec(grad_jT, data.by_age.total(w * share_T))
+    gradient[2] += dot(w, share_t - share_T) / params.s
     return total, gradient
 
 
 def fit(data: CompressedCustomers) -> FitResult[ParetoNBDParams]:
-    mean_x = float(np.average(data.frequency, weights=data.weight))
-    mean_T = float(np.average(data.age, weights=data.weight))
+    mean_x = dot(data.frequency, data.weight) / data.weight.sum()
+    mean_T = dot(data.age, data.weight) / data.weight.sum()
     rate_scale = max(mean_T / max(mean_x, 1e-3), 1e-3)
     initial = [1.0, rate_scale, 1.0, mean_T]
     estimate = maximize(

@@ -101,55 +101,71 @@ class CustomerSummary:
         return len(self.frequency)
 
 
-@dataclass(frozen=True)
-class _DailyPurchases:
-    """Same-day purchases merged: one row per (customer, day), grouped by customer."""
-
-    customer_codes: IntArray  # per row, ascending
-    days: IntArray  # per row, ascending within a customer
-    amounts: FloatArray
-    unique_ids: npt.NDArray[np.generic]  # id of each customer code
-
-
-def _merge_same_day(
-    customer_ids: npt.NDArray[np.generic], days: IntArray, amounts: FloatArray
-) -> _DailyPurchases:
+def _customer_codes(
+    customer_ids: npt.NDArray[np.generic],
+) -> tuple[IntArray, npt.NDArray[np.generic]]:
+    """Dense codes 0..k-1 in id order, and the id of each code."""
     if np.issubdtype(customer_ids.dtype, np.integer) and len(customer_ids):
-        low = int(customer_ids.min())
-        codes = customer_ids.astype(np.int64) - low
-        unique_ids: npt.NDArray[np.generic] | None = None
-    else:
-        unique_ids, inverse = np.unique(customer_ids, return_inverse=True)
-        codes = inverse.astype(np.int64).ravel()
-        low = 0
+        low, high = int(customer_ids.min()), int(customer_ids.max())
+        if high - low <= 4 * len(customer_ids) + 1024:
+            # Dense integer ids (the usual database keys): no sort needed.
+            offsets = customer_ids.astype(np.int64) - low
+            present = np.bincount(offsets) > 0
+            dense = np.cumsum(present) - 1
+            unique_ids = (np.flatnonzero(present) + low).astype(customer_ids.dtype)
+            return dense[offsets], unique_ids
+    unique_ids, inverse = np.unique(customer_ids, return_inverse=True)
+    return inverse.astype(np.int64).ravel(), unique_ids
+
+
+@dataclass(frozen=True)
+class _PurchaseDays:
+    """Per customer: first and last purchase day, distinct purchase days, spend."""
+
+    unique_ids: npt.NDArray[np.generic]
+    first_day: IntArray
+    last_day: IntArray
+    distinct_days: IntArray
+    total_spend: FloatArray
+    first_day_spend: FloatArray
+
+
+def _purchase_days(
+    customer_ids: npt.NDArray[np.generic], days: IntArray, amounts: FloatArray
+) -> _PurchaseDays:
+    codes, unique_ids = _customer_codes(customer_ids)
+    n = len(unique_ids)
     if len(days) == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        ids = customer_ids[:0] if unique_ids is None else unique_ids
-        return _DailyPurchases(empty, empty, np.zeros(0), ids)
-    first_day = int(days.min())
-    span = int(days.max()) - first_day + 1
-    if int(codes.max()) >= np.iinfo(np.int64).max // span:
-        raise ValueError("customer id range too large to index; map ids to smaller integers")
-    # One int64 key orders by customer then day, so a single sort groups everything.
-    keys = codes * span + (days - first_day)
-    order = np.argsort(keys)
-    sorted_keys = keys[order]
-    new_group = np.empty(len(sorted_keys), dtype=bool)
-    new_group[0] = True
-    np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=new_group[1:])
-    starts = np.flatnonzero(new_group)
-    merged_keys = sorted_keys[starts]
-    merged_amounts = np.add.reduceat(amounts[order], starts)
-    merged_codes = merged_keys // span
-    merged_days = merged_keys % span + first_day
-    if unique_ids is None:
-        # Codes are already sorted, so dense codes are a running count of changes.
-        changes = np.empty(len(merged_codes), dtype=bool)
-        changes[0] = True
-        np.not_equal(merged_codes[1:], merged_codes[:-1], out=changes[1:])
-        unique_ids = (merged_codes[changes] + low).astype(customer_ids.dtype)
-        merged_codes = np.cumsum(changes) - 1
-    return _DailyPurchases(merged_codes, merged_days, merged_amounts, unique_ids)
+        zeros = np.zeros(0, dtype=np.int64)
+        return _PurchaseDays(unique_ids, zeros, zeros, zeros, np.zeros(0), np.zeros(0))
+    low_day = int(days.min())
+    span = int(days.max()) - low_day + 1
+    if n >= np.iinfo(np.int64).max // span:
+        raise ValueError("too many customers x days to index")
+    # Sorting bare keys (SIMD) is ~6x faster than argsort; amounts go through bincount.
+    keys = np.sort(codes * span + (days - low_day))
+    distinct = np.empty(len(keys), dtype=bool)
+    distinct[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=distinct[1:])
+    day_keys = keys[distinct]
+    day_customer = day_keys // span
+    day_number = day_keys % span + low_day
+    is_first = np.empty(len(day_keys), dtype=bool)
+    is_first[0] = True
+    np.not_equal(day_customer[1:], day_customer[:-1], out=is_first[1:])
+    is_last = np.append(is_first[1:], True)
+    first_day = day_number[is_first]  # customers appear in code order
+    on_first_day = days == first_day[codes]
+    return _PurchaseDays(
+        unique_ids=unique_ids,
+        first_day=first_day,
+        last_day=day_number[is_last],
+        distinct_days=np.bincount(day_customer, minlength=n),
+        total_spend=np.bincount(codes, weights=amounts, minlength=n).astype(np.float64),
+        first_day_spend=np.bincount(
+            codes, weights=np.where(on_first_day, amounts, 0.0), minlength=n
+        ).astype(np.float64),
+    )
 
 
 def summarize_transactions(
@@ -161,29 +177,22 @@ def summarize_transactions(
     """Summarise purchases up to and including ``calibration_end`` (default: last day)."""
     end_day = int(log.days.max()) if calibration_end is None else to_day_number(calibration_end)
     in_window = log.days <= end_day
-    daily = _merge_same_day(
-        log.customer_ids[in_window], log.days[in_window], log.amounts[in_window]
-    )
-    codes = daily.customer_codes
-    if len(codes) == 0:
-        empty = np.zeros(0)
-        return CustomerSummary(daily.unique_ids, empty, empty, empty, empty, unit, end_day)
-    is_first = np.empty(len(codes), dtype=bool)
-    is_first[0] = True
-    np.not_equal(codes[1:], codes[:-1], out=is_first[1:])
-    starts = np.flatnonzero(is_first)
-    ends = np.append(starts[1:], len(codes)) - 1
-    first_day = daily.days[starts]
-    repeat_count = (ends - starts).astype(np.float64)
-    repeat_spend = np.add.reduceat(daily.amounts, starts) - daily.amounts[starts]
+    if in_window.all():
+        stats = _purchase_days(log.customer_ids, log.days, log.amounts)
+    else:
+        stats = _purchase_days(
+            log.customer_ids[in_window], log.days[in_window], log.amounts[in_window]
+        )
+    repeat_count = (stats.distinct_days - 1).astype(np.float64)
+    repeat_spend = stats.total_spend - stats.first_day_spend
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_repeat_spend = np.where(repeat_count > 0, repeat_spend / repeat_count, 0.0)
     scale = float(unit.days)
     return CustomerSummary(
-        customer_ids=daily.unique_ids,
+        customer_ids=stats.unique_ids,
         frequency=repeat_count,
-        recency=(daily.days[ends] - first_day) / scale,
-        age=(end_day - first_day) / scale,
+        recency=(stats.last_day - stats.first_day) / scale,
+        age=(end_day - stats.first_day) / scale,
         monetary_value=np.maximum(mean_repeat_spend, 0.0),
         unit=unit,
         calibration_end_day=end_day,
@@ -200,17 +209,14 @@ def count_period_purchases(
     """Purchase days in (start_after, end] for each of ``customer_ids`` (sorted, unique)."""
     low, high = to_day_number(start_after), to_day_number(end)
     in_window = (log.days > low) & (log.days <= high)
-    daily = _merge_same_day(
-        log.customer_ids[in_window], log.days[in_window], log.amounts[in_window]
-    )
-    counts_by_code = np.bincount(daily.customer_codes, minlength=len(daily.unique_ids))
+    stats = _purchase_days(log.customer_ids[in_window], log.days[in_window], log.amounts[in_window])
     result = np.zeros(len(customer_ids))
-    if len(daily.unique_ids) == 0:
+    if len(stats.unique_ids) == 0 or len(customer_ids) == 0:
         return result
-    position = np.searchsorted(customer_ids, daily.unique_ids)
+    position = np.searchsorted(customer_ids, stats.unique_ids)
     position = np.minimum(position, len(customer_ids) - 1)
-    known = customer_ids[position] == daily.unique_ids
-    result[position[known]] = counts_by_code[known]
+    known = customer_ids[position] == stats.unique_ids
+    result[position[known]] = stats.distinct_days[known]
     return result
 
 

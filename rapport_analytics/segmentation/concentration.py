@@ -72,7 +72,8 @@ def gini(values: npt.ArrayLike) -> float:
     if total == 0:
         return 0.0
     ranks = np.arange(1, n + 1)
-    return float(2 * np.dot(ranks, ascending) / (n * total) - (n + 1) / n)
+    # Clamped: rounding can leave -1e-16 for perfectly equal values.
+    return max(0.0, float(2 * np.einsum("i,i->", ranks, ascending) / (n * total) - (n + 1) / n))
 
 
 def lorenz_curve(values: npt.ArrayLike) -> LorenzCurve:
