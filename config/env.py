@@ -124,5 +124,3 @@ def load() -> Environment:
         log_level=os.environ.get("RAPPORT_LOG_LEVEL", "INFO").upper(),
     )
 
-
-ENV = load()

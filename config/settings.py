@@ -7,7 +7,9 @@ from typing import Any
 
 import dj_database_url
 
-from config.env import BASE_DIR, ENV
+from config.env import BASE_DIR, load
+
+ENV = load()
 
 SECRET_KEY = ENV.secret_key
 DEBUG = ENV.debug

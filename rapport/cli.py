@@ -22,11 +22,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return duplicates_main(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.core.management import execute_from_command_line
+
     from config.env import ConfigurationError
 
     try:
-        from django.core.management import execute_from_command_line
-
         execute_from_command_line(["rapport", *args])
     except ConfigurationError as exc:
         print(f"rapport: configuration error: {exc}", file=sys.stderr)

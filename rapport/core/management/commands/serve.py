@@ -21,9 +21,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from gunicorn.app.base import BaseApplication
 
-        from config.wsgi import application
-
+        # Collect first: WhiteNoise indexes the static folder when the app is loaded.
         call_command("collectstatic", interactive=False, verbosity=0)
+        from config.wsgi import application
 
         class Server(BaseApplication):
             def load_config(self) -> None:
