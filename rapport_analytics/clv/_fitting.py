@@ -36,9 +36,9 @@ def _codes(values: FloatArray) -> tuple[IntArray, int]:
     integers: then codes need no sort. Otherwise fall back to np.unique.
     """
     for scale in (1.0, 7.0):
-        scaled = values * scale
-        rounded = np.rint(scaled)
-        if len(values) and rounded.max() < 2**31 and np.array_equal(rounded, scaled):
+        rounded = np.rint(values * scale)
+        # Exact round trip: the values were computed as whole numbers / scale.
+        if len(values) and rounded.max() < 2**31 and np.array_equal(rounded / scale, values):
             return rounded.astype(np.int64), int(rounded.max()) + 1
     uniques, inverse = np.unique(values, return_inverse=True)
     return inverse.astype(np.int64).ravel(), len(uniques)
