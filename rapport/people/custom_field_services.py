@@ -38,7 +38,9 @@ def _clean_choices(raw: Sequence[str], errors: dict[str, list[str]]) -> list[str
     return choices
 
 
-def _apply(definition: CustomFieldDefinition, data: Mapping[str, Any], errors: dict[str, list[str]]) -> None:
+def _apply(
+    definition: CustomFieldDefinition, data: Mapping[str, Any], errors: dict[str, list[str]]
+) -> None:
     if "label" in data:
         try:
             definition.label = clean_text(data["label"], max_length=100)
@@ -52,7 +54,11 @@ def _apply(definition: CustomFieldDefinition, data: Mapping[str, Any], errors: d
         definition.required = bool(data["required"])
     if "position" in data:
         definition.position = max(0, int(data["position"] or 0))
-    if definition.field_type == CustomFieldType.CHOICE and not definition.choices and "choices" not in errors:
+    if (
+        definition.field_type == CustomFieldType.CHOICE
+        and not definition.choices
+        and "choices" not in errors
+    ):
         errors["choices"] = ["A choice field needs at least one choice."]
     if definition.field_type != CustomFieldType.CHOICE:
         definition.choices = []
@@ -98,7 +104,9 @@ def custom_field_update(
     require_admin(actor)
     for fixed in ("entity", "key", "field_type"):
         if fixed in data and data[fixed] != getattr(definition, fixed):
-            raise Conflict(f"The {fixed.replace('_', ' ')} of a custom field cannot change once created.")
+            raise Conflict(
+                f"The {fixed.replace('_', ' ')} of a custom field cannot change once created."
+            )
     before = _snapshot(definition)
     errors: dict[str, list[str]] = {}
     _apply(definition, data, errors)

@@ -16,7 +16,11 @@ _NOT_SAVED = {"page", "csrfmiddlewaretoken"}
 
 
 def clean_query(query: str) -> str:
-    pairs = [(k, v) for k, v in parse_qsl(query.lstrip("?"), keep_blank_values=False) if k not in _NOT_SAVED]
+    pairs = [
+        (k, v)
+        for k, v in parse_qsl(query.lstrip("?"), keep_blank_values=False)
+        if k not in _NOT_SAVED
+    ]
     return urlencode(pairs)
 
 
@@ -24,7 +28,9 @@ def clean_query(query: str) -> str:
 def saved_view_save(*, user: User, entity: str, name: str, query: str) -> SavedView:
     """Create the view, or overwrite the user's view of the same name."""
     if entity not in CustomFieldEntity.values:
-        raise ValidationFailed({"entity": [f"Must be one of: {', '.join(CustomFieldEntity.values)}."]})
+        raise ValidationFailed(
+            {"entity": [f"Must be one of: {', '.join(CustomFieldEntity.values)}."]}
+        )
     try:
         name = clean_text(name, max_length=100)
     except InvalidValue as exc:
@@ -34,7 +40,9 @@ def saved_view_save(*, user: User, entity: str, name: str, query: str) -> SavedV
     query = clean_query(query)
     if len(query) > 2000:
         raise ValidationFailed({"query": ["This filter is too long to save."]})
-    view, _ = SavedView.objects.update_or_create(user=user, entity=entity, name=name, defaults={"query": query})
+    view, _ = SavedView.objects.update_or_create(
+        user=user, entity=entity, name=name, defaults={"query": query}
+    )
     return view
 
 
