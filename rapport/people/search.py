@@ -85,7 +85,9 @@ def _email_match(queryset: QuerySet[M], query: str) -> QuerySet[M] | None:
         return None
     if not isinstance(relation, ForeignObjectRel) or isinstance(relation.related_model, str):
         return None
-    addresses = relation.related_model._default_manager.filter(
-        email__gte=text, email__lt=text + "\U0010ffff"
-    )
+    addresses = relation.related_model._default_manager.all()
+    if connection.vendor == "sqlite":  # LIKE ignores case there, so only a range uses the index
+        addresses = addresses.filter(email__gte=text, email__lt=text + "\U0010ffff")
+    else:
+        addresses = addresses.filter(email__startswith=text)
     return queryset.filter(pk__in=addresses.values(relation.field.attname))
