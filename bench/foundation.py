@@ -115,6 +115,12 @@ def print_table(results: dict[str, Any]) -> None:
             f"{s['rates']['people_orgs_emails_phones']:,.0f} rows/s (people+orgs+emails+phones), "
             f"{s['rates']['people']:,.0f} people/s, {s['rates']['all_rows']:,.0f} rows/s (all {s['rows']['total']:,} rows)"
         )
+    for db in dbs:
+        load = results["databases"][db].get("load_average_1min")
+        if load:
+            print(
+                f"{db}: machine load average while timing {load['before']} → {load['after']} ({os.cpu_count()} cpus)"
+            )
     actors = ["admin", "rep"]
     header = f"{'server time, ms':<28}" + "".join(
         f"{db + ' ' + a + ' p50/p95':>26}" for db in dbs for a in actors

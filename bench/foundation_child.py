@@ -44,13 +44,21 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
     rng = random.Random(args.seed + 1)
     actors = make_actors(rng)
     check_search_index()
+    load_before = os.getloadavg()
+    selectors = {a.name: time_selectors(a, rng, args) for a in actors}
+    server = {a.name: time_server(a, rng, args) for a in actors}
     return {
+        # Other processes on the machine slow every figure; the 1-minute load says how busy it was.
+        "load_average_1min": {
+            "before": round(load_before[0], 2),
+            "after": round(os.getloadavg()[0], 2),
+        },
         "vendor": connection.vendor,
         "server_version": _server_version(),
         "seeding": seeding,
         "after_load": after_load,
-        "selectors": {a.name: time_selectors(a, rng, args) for a in actors},
-        "server": {a.name: time_server(a, rng, args) for a in actors},
+        "selectors": selectors,
+        "server": server,
     }
 
 
