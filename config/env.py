@@ -123,4 +123,3 @@ def load() -> Environment:
         api_rate_limit_per_minute=_int("RAPPORT_API_RATE_LIMIT", 600),
         log_level=os.environ.get("RAPPORT_LOG_LEVEL", "INFO").upper(),
     )
-
