@@ -191,7 +191,7 @@ def maximize(
         jac=True,
         method="L-BFGS-B",
         bounds=[(-20.0, 20.0)] * len(start),
-        options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-9, "maxcor": 5},
+        options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-9, "maxcor": 5},
     )
     values = np.exp(result.x)
     value, _ = log_likelihood(values)

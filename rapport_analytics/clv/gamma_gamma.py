@@ -62,21 +62,22 @@ def _log_likelihood(params: GammaGammaParams, data: _SpendData) -> tuple[float, 
     xs, counts = data.x_values, data.x_counts
     px = p * xs
     per_x = gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(gamma)
-    log_gamma_total = np.log(gamma + data.total_spend)
+    # Four passes over customers: Σx·ln(γ+x zbar), Σln(γ+x zbar), Σx/(γ+x zbar), Σ1/(γ+x zbar).
+    shifted = gamma + data.total_spend
+    log_shifted = np.log(shifted)
+    x_log, sum_log = dot(data.x, log_shifted), float(log_shifted.sum())
+    np.reciprocal(shifted, out=shifted)
+    x_inverse, sum_inverse = dot(data.x, shifted), float(shifted.sum())
     value = (
         dot(counts, per_x)
         + p * data.sum_x_log_x_zbar
         - data.sum_log_zbar
-        - dot(p * data.x + q, log_gamma_total)
+        - (p * x_log + q * sum_log)
     )
     grad = np.empty(3)
-    grad[0] = (
-        dot(counts, xs * (digamma(px + q) - digamma(px)))
-        + data.sum_x_log_x_zbar
-        - dot(data.x, log_gamma_total)
-    )
-    grad[1] = dot(counts, digamma(px + q) - digamma(q) + np.log(gamma)) - log_gamma_total.sum()
-    grad[2] = len(data.x) * q / gamma - float(np.sum((p * data.x + q) / (gamma + data.total_spend)))
+    grad[0] = dot(counts, xs * (digamma(px + q) - digamma(px))) + data.sum_x_log_x_zbar - x_log
+    grad[1] = dot(counts, digamma(px + q) - digamma(q) + np.log(gamma)) - sum_log
+    grad[2] = len(data.x) * q / gamma - (p * x_inverse + q * sum_inverse)
     return value, grad
 
 
