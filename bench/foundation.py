@@ -163,8 +163,11 @@ def main(argv: list[str] | None = None) -> int:
         "targets": {"p95_ms": TARGET_P95_MS, "seed_rows_per_s": TARGET_SEED_ROWS_PER_S},
         "databases": {},
     }
+    if args.out.exists():  # a run of one database keeps the other's last figures
+        previous = json.loads(args.out.read_text()).get("databases", {})
+        results["databases"] = {db: r for db, r in previous.items() if db not in dbs}
     for db in dbs:
-        results["databases"][db] = run_database(db, args)
+        results["databases"][db] = run_database(db, args) | {"command": results["command"]}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     print_table(results)
