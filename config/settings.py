@@ -29,6 +29,12 @@ INSTALLED_APPS = [
     "rapport.core",
     "rapport.accounts",
     "rapport.people",
+    "rapport.dataio",
+    "rapport.dedupe",
+    "rapport.sales",
+    "rapport.insights",
+    "rapport.activities",
+    "rapport.campaigns",
     "rapport.api",
 ]
 
@@ -58,6 +64,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "rapport.core.context_processors.extensions",
             ],
         },
     }

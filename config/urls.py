@@ -7,5 +7,11 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("rapport.accounts.urls")),
     path("api/v1/", api.urls),
+    path("import-export/", include("rapport.dataio.urls")),
+    path("duplicates/", include("rapport.dedupe.urls")),
+    path("sales/", include("rapport.sales.urls")),
+    path("insights/", include("rapport.insights.urls")),
+    path("activities/", include("rapport.activities.urls")),
+    path("campaigns/", include("rapport.campaigns.urls")),
     path("", include("rapport.people.urls")),
 ]

@@ -9,11 +9,17 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Router
 
 from rapport.accounts.api import router as accounts_router
+from rapport.activities.api import router as activities_router
 from rapport.api.auth import BearerTokenAuth, SessionUserAuth
 from rapport.api.docs import VendoredSwagger
 from rapport.api.errors import install_error_handlers
+from rapport.campaigns.api import router as campaigns_router
 from rapport.core.errors import NotFound
+from rapport.dataio.api import router as dataio_router
+from rapport.dedupe.api import router as dedupe_router
+from rapport.insights.api import router as insights_router
 from rapport.people.api import custom_fields_router, organizations_router, people_router
+from rapport.sales.api import router as sales_router
 
 DESCRIPTION = """\
 Rapport's JSON API.
@@ -48,6 +54,12 @@ api.add_router("/", people_router)
 api.add_router("/", organizations_router)
 api.add_router("/", custom_fields_router)
 api.add_router("/", accounts_router)
+api.add_router("/", dataio_router)
+api.add_router("/", dedupe_router)
+api.add_router("/", sales_router)
+api.add_router("/", insights_router)
+api.add_router("/", activities_router)
+api.add_router("/", campaigns_router)
 
 # Registered last, so it only answers paths no router claimed: a JSON 404 rather than
 # Django's HTML page for a script that mistypes a URL.

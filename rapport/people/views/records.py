@@ -14,6 +14,7 @@ from rapport.accounts.access import access_record, can_edit, require_writer
 from rapport.accounts.models import Team, User
 from rapport.core.audit import audit_history
 from rapport.core.errors import PermissionDenied, StaleVersion, ValidationFailed
+from rapport.core.extensions import panels_for
 from rapport.core.models import AuditEvent
 from rapport.people import services
 from rapport.people.custom_fields import definitions_for
@@ -120,8 +121,14 @@ def person_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "phones": [(p, phone_display(p.number)) for p in person.phones.all()],
         "custom_rows": _custom_rows(definitions_for("person"), person.custom_fields),
         "history": _history("person", person.pk),
+        **_panels("person"),
     }
     return render(request, "people/person_detail.html", context)
+
+
+def _panels(entity: str) -> dict[str, Any]:
+    """Panels other apps add to the page (loaded lazily, each with its own access check)."""
+    return {f"panels_{column}": panels_for(entity, column) for column in ("top", "side", "main")}
 
 
 @translate_errors
@@ -136,6 +143,7 @@ def organization_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "more_people": len(people) > RELATED_LIMIT,
         "custom_rows": _custom_rows(definitions_for("organization"), org.custom_fields),
         "history": _history("organization", org.pk),
+        **_panels("organization"),
     }
     return render(request, "people/organization_detail.html", context)
 

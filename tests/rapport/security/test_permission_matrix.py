@@ -1,20 +1,23 @@
 """Every URL and every API operation, for every role.
 
 The test walks Django's URL resolver and the API's OpenAPI document. A route
-that is not described in PAGES or API below fails the test, so no endpoint can
-ship without someone deciding who may use it.
+that no ``matrix_*.py`` module describes fails the test, so no endpoint can ship
+without someone deciding who may use it.
 
-Given team visibility, the records below belong to rick (rep, team North):
-admin, the North manager, rick and the North viewer may see them; sam (rep,
-team South) may not. Writes are for admin, manager and rick; the viewer is
-refused. Admin settings are for the admin only.
+Given team visibility, the records belong to rick (rep, team North): admin, the
+North manager, rick and the North viewer may see them; sam (rep, team South) may
+not. Writes are for admin, manager and rick; the viewer is refused. Admin
+settings are for the admin only.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+import pkgutil
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -22,227 +25,27 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from rapport.accounts.services import token_create
-from rapport.people.models import CustomFieldDefinition, Person, SavedView
+from rapport.people.models import SavedView
+from tests.rapport.security.matrix import ROLES, Case, World
 
-ROLES = ("anonymous", "admin", "manager", "rep", "other_rep", "viewer")
-EVERYONE = {"admin", "manager", "rep", "other_rep", "viewer"}
-WRITERS = {"admin", "manager", "rep", "other_rep"}
-SEES_RECORD = {"admin", "manager", "rep", "viewer"}
-EDITS_RECORD = {"admin", "manager", "rep"}
-ADMIN = {"admin"}
-PUBLIC = {"anonymous", *EVERYONE}
-
-
-@dataclass
-class World:
-    person: Person
-    org: Any
-    field_def: CustomFieldDefinition
-    saved_view: SavedView
-    users: dict[str, Any]
-    teams: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Case:
-    method: str
-    allowed: frozenset[str]
-    kwargs: Callable[[World], dict[str, Any]] = lambda w: {}
-    data: Callable[[World], dict[str, Any]] = lambda w: {}
-    # For writes a disallowed role may be answered with a harmless no-op (bulk actions
-    # skip rows outside the actor's scope); ``effect`` tells whether the write happened.
-    effect: Callable[[World], bool] | None = field(default=None)
-    # Logging out ends at the login page by design.
-    ends_at_login: bool = False
-
-
-def _person(w: World) -> dict[str, Any]:
-    return {"pk": w.person.pk}
-
-
-def _org(w: World) -> dict[str, Any]:
-    return {"pk": w.org.pk}
-
-
-def _tagged(w: World) -> bool:
-    return w.person.tags.filter(name="matrix").exists()
-
-
-def _person_deleted(w: World) -> bool:
-    w.person.refresh_from_db()
-    return w.person.deleted_at is not None
-
-
-# Pages: URL name → cases.
-PAGES: dict[str, list[Case]] = {
-    "healthz": [Case("GET", frozenset(PUBLIC))],
-    "accounts:login": [Case("GET", frozenset(PUBLIC))],
-    "accounts:logout": [Case("POST", frozenset(EVERYONE), ends_at_login=True)],
-    "accounts:password_change": [Case("GET", frozenset(EVERYONE))],
-    "accounts:password_change_done": [Case("GET", frozenset(EVERYONE))],
-    "accounts:settings": [Case("GET", frozenset(ADMIN))],
-    "accounts:user_list": [
-        Case("GET", frozenset(ADMIN)),
-        Case("POST", frozenset(ADMIN), data=lambda w: {"username": "newbie", "role": "rep"}),
-    ],
-    "accounts:user_edit": [
-        Case("GET", frozenset(ADMIN), kwargs=lambda w: {"pk": w.users["rep"].pk}),
-        Case(
-            "POST",
-            frozenset(ADMIN),
-            kwargs=lambda w: {"pk": w.users["rep"].pk},
-            data=lambda w: {"role": "manager"},
-        ),
-    ],
-    "accounts:user_active": [
-        Case(
-            "POST",
-            frozenset(ADMIN),
-            kwargs=lambda w: {"pk": w.users["rep2"].pk},
-            data=lambda w: {"active": "0"},
-        )
-    ],
-    "accounts:team_list": [
-        Case("GET", frozenset(ADMIN)),
-        Case("POST", frozenset(ADMIN), data=lambda w: {"name": "East"}),
-    ],
-    "accounts:workspace": [
-        Case("GET", frozenset(ADMIN)),
-        Case("POST", frozenset(ADMIN), data=lambda w: {"visibility": "team"}),
-    ],
-    "people:home": [Case("GET", frozenset(EVERYONE))],
-    "people:person_list": [Case("GET", frozenset(EVERYONE))],
-    "people:person_create": [
-        Case("GET", frozenset(WRITERS)),
-        Case("POST", frozenset(WRITERS), data=lambda w: {"first_name": "New"}),
-    ],
-    "people:person_bulk": [
-        Case(
-            "POST",
-            frozenset(EDITS_RECORD),
-            data=lambda w: {"action": "tag", "tags": "matrix", "ids": [w.person.pk]},
-            effect=_tagged,
-        )
-    ],
-    "people:person_detail": [Case("GET", frozenset(SEES_RECORD), kwargs=_person)],
-    "people:person_edit": [
-        Case("GET", frozenset(EDITS_RECORD), kwargs=_person),
-        Case("POST", frozenset(EDITS_RECORD), kwargs=_person, data=lambda w: {"first_name": ""}),
-    ],
-    "people:person_delete": [
-        Case("POST", frozenset(EDITS_RECORD), kwargs=_person, effect=_person_deleted)
-    ],
-    "people:organization_list": [Case("GET", frozenset(EVERYONE))],
-    "people:organization_create": [
-        Case("GET", frozenset(WRITERS)),
-        Case("POST", frozenset(WRITERS), data=lambda w: {"name": "New Org"}),
-    ],
-    "people:organization_bulk": [
-        Case(
-            "POST",
-            frozenset(EDITS_RECORD),
-            data=lambda w: {"action": "tag", "tags": "matrix", "ids": [w.org.pk]},
-            effect=lambda w: w.org.tags.filter(name="matrix").exists(),
-        )
-    ],
-    "people:organization_detail": [Case("GET", frozenset(SEES_RECORD), kwargs=_org)],
-    "people:organization_edit": [
-        Case("GET", frozenset(EDITS_RECORD), kwargs=_org),
-        Case("POST", frozenset(EDITS_RECORD), kwargs=_org, data=lambda w: {"name": ""}),
-    ],
-    "people:organization_delete": [Case("POST", frozenset(EDITS_RECORD), kwargs=_org)],
-    "people:saved_view_create": [
-        Case(
-            "POST",
-            frozenset(EVERYONE),
-            kwargs=lambda w: {"entity": "person"},
-            data=lambda w: {"name": "Mine", "query": "tag=vip"},
-        )
-    ],
-    "people:saved_view_delete": [
-        Case(
-            "POST",
-            frozenset({"rep"}),
-            kwargs=lambda w: {"pk": w.saved_view.pk},
-            effect=lambda w: not SavedView.objects.filter(pk=w.saved_view.pk).exists(),
-        )
-    ],
-    "people:search": [Case("GET", frozenset(EVERYONE), data=lambda w: {"q": "ana"})],
-    "people:custom_field_list": [
-        Case("GET", frozenset(ADMIN)),
-        Case(
-            "POST",
-            frozenset(ADMIN),
-            data=lambda w: {
-                "entity": "person",
-                "key": "shoe",
-                "label": "Shoe",
-                "field_type": "number",
-            },
-        ),
-    ],
-    "people:custom_field_edit": [
-        Case("GET", frozenset(ADMIN), kwargs=lambda w: {"pk": w.field_def.pk}),
-        Case(
-            "POST",
-            frozenset(ADMIN),
-            kwargs=lambda w: {"pk": w.field_def.pk},
-            data=lambda w: {"label": "Tier"},
-        ),
-    ],
-    "people:custom_field_delete": [
-        Case(
-            "POST",
-            frozenset(ADMIN),
-            kwargs=lambda w: {"pk": w.field_def.pk},
-            effect=lambda w: not CustomFieldDefinition.objects.filter(pk=w.field_def.pk).exists(),
-        )
-    ],
-}
-
-# API operations: (METHOD, OpenAPI path) → case. Paths are relative to /api/v1.
-API: dict[tuple[str, str], Case] = {
-    ("GET", "/people"): Case("GET", frozenset(EVERYONE)),
-    ("POST", "/people"): Case("POST", frozenset(WRITERS), data=lambda w: {"first_name": "Api"}),
-    ("GET", "/people/{person_id}"): Case("GET", frozenset(SEES_RECORD)),
-    ("PATCH", "/people/{person_id}"): Case(
-        "PATCH", frozenset(EDITS_RECORD), data=lambda w: {"title": "CEO"}
-    ),
-    ("DELETE", "/people/{person_id}"): Case(
-        "DELETE", frozenset(EDITS_RECORD), effect=_person_deleted
-    ),
-    ("POST", "/people/{person_id}/restore"): Case("POST", frozenset(EDITS_RECORD)),
-    ("GET", "/organizations"): Case("GET", frozenset(EVERYONE)),
-    ("POST", "/organizations"): Case(
-        "POST", frozenset(WRITERS), data=lambda w: {"name": "Api Org"}
-    ),
-    ("GET", "/organizations/{organization_id}"): Case("GET", frozenset(SEES_RECORD)),
-    ("PATCH", "/organizations/{organization_id}"): Case(
-        "PATCH", frozenset(EDITS_RECORD), data=lambda w: {"industry": "Food"}
-    ),
-    ("DELETE", "/organizations/{organization_id}"): Case("DELETE", frozenset(EDITS_RECORD)),
-    ("POST", "/organizations/{organization_id}/restore"): Case("POST", frozenset(EDITS_RECORD)),
-    ("GET", "/organizations/{organization_id}/people"): Case("GET", frozenset(SEES_RECORD)),
-    ("GET", "/custom-fields"): Case("GET", frozenset(EVERYONE)),
-    ("POST", "/custom-fields"): Case(
-        "POST",
-        frozenset(ADMIN),
-        data=lambda w: {"entity": "person", "key": "shoe", "label": "Shoe", "field_type": "number"},
-    ),
-    ("GET", "/custom-fields/{definition_id}"): Case("GET", frozenset(EVERYONE)),
-    ("PATCH", "/custom-fields/{definition_id}"): Case(
-        "PATCH", frozenset(ADMIN), data=lambda w: {"label": "Tier"}
-    ),
-    ("DELETE", "/custom-fields/{definition_id}"): Case("DELETE", frozenset(ADMIN)),
-    ("GET", "/me"): Case("GET", frozenset(EVERYONE)),
-    ("GET", "/users"): Case("GET", frozenset(EVERYONE)),
-    ("GET", "/users/{user_id}"): Case("GET", frozenset(EVERYONE)),
-    ("GET", "/teams"): Case("GET", frozenset(EVERYONE)),
-    ("GET", "/teams/{team_id}"): Case("GET", frozenset(EVERYONE)),
-}
 # Routes that are not operations of their own: the schema, its docs page, the API
 # root and the JSON 404 for unknown API paths.
 API_INFRASTRUCTURE = {"api:openapi-json", "api:openapi-view", "api:api-root", "api:unknown_path"}
+
+
+def _spec_modules() -> list[ModuleType]:
+    here = Path(__file__).parent
+    names = sorted(
+        m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("matrix_")
+    )
+    return [importlib.import_module(f"tests.rapport.security.{name}") for name in names]
+
+
+SPECS = _spec_modules()
+PAGES: dict[str, list[Case]] = {name: cases for m in SPECS for name, cases in m.PAGES.items()}
+API: dict[tuple[str, str], Case] = {
+    op: case for m in SPECS for op, case in getattr(m, "API", {}).items()
+}
 
 
 def _page_names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
@@ -300,14 +103,15 @@ def world(workspace: Any, make_person: Any, make_org: Any) -> World:
         user=workspace.rep, entity="person", name="Rick's view", query="tag=vip"
     )
     users = {**workspace.by_role(), "rep2": workspace.rep2}
-    return World(
-        person=person,
-        org=org,
-        field_def=field_def,
-        saved_view=saved_view,
-        users=users,
+    result = World(
+        person=person, org=org, field_def=field_def, saved_view=saved_view, users=users,
         teams={"north": workspace.north, "south": workspace.south},
-    )
+    )  # fmt: skip
+    for module in SPECS:
+        extend = getattr(module, "extend_world", None)
+        if extend is not None:
+            extend(result)
+    return result
 
 
 def _login(client: Client, world: World, role: str) -> None:
@@ -348,14 +152,11 @@ def test_page_permissions(client: Client, world: World, name: str, case: Case, r
         assert login_redirect or case.ends_at_login, (
             f"anonymous {case.method} {url} should go to the login page, got {status}"
         )
+    elif case.effect is not None:
+        assert not case.effect(world), f"{role} changed data through {case.method} {url}"
+        assert status < 500
     else:
-        if case.effect is not None:
-            assert not case.effect(world), f"{role} changed data through {case.method} {url}"
-            assert status < 500
-        else:
-            assert status in (403, 404), (
-                f"{role} should be refused {case.method} {url}, got {status}"
-            )
+        assert status in (403, 404), f"{role} should be refused {case.method} {url}, got {status}"
 
 
 def _api_cases() -> Iterator[Any]:
@@ -365,13 +166,12 @@ def _api_cases() -> Iterator[Any]:
 
 
 def _api_url(path: str, world: World) -> str:
-    return "/api/v1" + path.format(
-        person_id=world.person.pk,
-        organization_id=world.org.pk,
-        definition_id=world.field_def.pk,
-        user_id=world.users["rep"].pk,
-        team_id=world.teams["north"].pk,
-    )
+    params: dict[str, Any] = {}
+    for module in SPECS:
+        path_params = getattr(module, "API_PATH_PARAMS", None)
+        if path_params is not None:
+            params.update(path_params(world))
+    return "/api/v1" + path.format(**params)
 
 
 @pytest.mark.parametrize(("method", "path", "case", "role"), list(_api_cases()))

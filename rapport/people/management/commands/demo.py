@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import random
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandParser
 
 from rapport.people.demo import ensure_demo_users, seed_organizations, seed_people
@@ -40,3 +43,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo data: {n:,} people, {len(org_ids):,} organisations, {len(teams)} teams."
         )
+        # Feature apps add their own demo data (orders, activities, …) through a
+        # ``seed_demo(*, rng, people, stdout)`` function in their ``demo`` module.
+        for app in apps.get_app_configs():
+            if app.name == "rapport.people" or not app.name.startswith("rapport."):
+                continue
+            if importlib.util.find_spec(f"{app.name}.demo") is None:
+                continue
+            module = importlib.import_module(f"{app.name}.demo")
+            seed = getattr(module, "seed_demo", None)
+            if seed is not None:
+                seed(rng=rng, people=n, stdout=self.stdout)

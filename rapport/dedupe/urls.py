@@ -1,0 +1,4 @@
+from django.urls import URLPattern
+
+app_name = "dedupe"
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,213 @@
+"""Foundation routes: accounts, people, organisations, custom fields, saved views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rapport.people.models import CustomFieldDefinition, SavedView
+from tests.rapport.security.matrix import (
+    ADMIN,
+    EDITS_RECORD,
+    EVERYONE,
+    PUBLIC,
+    SEES_RECORD,
+    WRITERS,
+    Case,
+    World,
+)
+
+
+def _person(w: World) -> dict[str, Any]:
+    return {"pk": w.person.pk}
+
+
+def _org(w: World) -> dict[str, Any]:
+    return {"pk": w.org.pk}
+
+
+def _tagged(w: World) -> bool:
+    return w.person.tags.filter(name="matrix").exists()
+
+
+def _person_deleted(w: World) -> bool:
+    w.person.refresh_from_db()
+    return w.person.deleted_at is not None
+
+
+# Pages: URL name → cases.
+PAGES: dict[str, list[Case]] = {
+    "healthz": [Case("GET", frozenset(PUBLIC))],
+    "accounts:login": [Case("GET", frozenset(PUBLIC))],
+    "accounts:logout": [Case("POST", frozenset(EVERYONE), ends_at_login=True)],
+    "accounts:password_change": [Case("GET", frozenset(EVERYONE))],
+    "accounts:password_change_done": [Case("GET", frozenset(EVERYONE))],
+    "accounts:settings": [Case("GET", frozenset(ADMIN))],
+    "accounts:user_list": [
+        Case("GET", frozenset(ADMIN)),
+        Case("POST", frozenset(ADMIN), data=lambda w: {"username": "newbie", "role": "rep"}),
+    ],
+    "accounts:user_edit": [
+        Case("GET", frozenset(ADMIN), kwargs=lambda w: {"pk": w.users["rep"].pk}),
+        Case(
+            "POST",
+            frozenset(ADMIN),
+            kwargs=lambda w: {"pk": w.users["rep"].pk},
+            data=lambda w: {"role": "manager"},
+        ),
+    ],
+    "accounts:user_active": [
+        Case(
+            "POST",
+            frozenset(ADMIN),
+            kwargs=lambda w: {"pk": w.users["rep2"].pk},
+            data=lambda w: {"active": "0"},
+        )
+    ],
+    "accounts:team_list": [
+        Case("GET", frozenset(ADMIN)),
+        Case("POST", frozenset(ADMIN), data=lambda w: {"name": "East"}),
+    ],
+    "accounts:workspace": [
+        Case("GET", frozenset(ADMIN)),
+        Case("POST", frozenset(ADMIN), data=lambda w: {"visibility": "team"}),
+    ],
+    "people:home": [Case("GET", frozenset(EVERYONE))],
+    "people:person_list": [Case("GET", frozenset(EVERYONE))],
+    "people:person_create": [
+        Case("GET", frozenset(WRITERS)),
+        Case("POST", frozenset(WRITERS), data=lambda w: {"first_name": "New"}),
+    ],
+    "people:person_bulk": [
+        Case(
+            "POST",
+            frozenset(EDITS_RECORD),
+            data=lambda w: {"action": "tag", "tags": "matrix", "ids": [w.person.pk]},
+            effect=_tagged,
+        )
+    ],
+    "people:person_detail": [Case("GET", frozenset(SEES_RECORD), kwargs=_person)],
+    "people:person_edit": [
+        Case("GET", frozenset(EDITS_RECORD), kwargs=_person),
+        Case("POST", frozenset(EDITS_RECORD), kwargs=_person, data=lambda w: {"first_name": ""}),
+    ],
+    "people:person_delete": [
+        Case("POST", frozenset(EDITS_RECORD), kwargs=_person, effect=_person_deleted)
+    ],
+    "people:organization_list": [Case("GET", frozenset(EVERYONE))],
+    "people:organization_create": [
+        Case("GET", frozenset(WRITERS)),
+        Case("POST", frozenset(WRITERS), data=lambda w: {"name": "New Org"}),
+    ],
+    "people:organization_bulk": [
+        Case(
+            "POST",
+            frozenset(EDITS_RECORD),
+            data=lambda w: {"action": "tag", "tags": "matrix", "ids": [w.org.pk]},
+            effect=lambda w: w.org.tags.filter(name="matrix").exists(),
+        )
+    ],
+    "people:organization_detail": [Case("GET", frozenset(SEES_RECORD), kwargs=_org)],
+    "people:organization_edit": [
+        Case("GET", frozenset(EDITS_RECORD), kwargs=_org),
+        Case("POST", frozenset(EDITS_RECORD), kwargs=_org, data=lambda w: {"name": ""}),
+    ],
+    "people:organization_delete": [Case("POST", frozenset(EDITS_RECORD), kwargs=_org)],
+    "people:saved_view_create": [
+        Case(
+            "POST",
+            frozenset(EVERYONE),
+            kwargs=lambda w: {"entity": "person"},
+            data=lambda w: {"name": "Mine", "query": "tag=vip"},
+        )
+    ],
+    "people:saved_view_delete": [
+        Case(
+            "POST",
+            frozenset({"rep"}),
+            kwargs=lambda w: {"pk": w.saved_view.pk},
+            effect=lambda w: not SavedView.objects.filter(pk=w.saved_view.pk).exists(),
+        )
+    ],
+    "people:search": [Case("GET", frozenset(EVERYONE), data=lambda w: {"q": "ana"})],
+    "people:custom_field_list": [
+        Case("GET", frozenset(ADMIN)),
+        Case(
+            "POST",
+            frozenset(ADMIN),
+            data=lambda w: {
+                "entity": "person",
+                "key": "shoe",
+                "label": "Shoe",
+                "field_type": "number",
+            },
+        ),
+    ],
+    "people:custom_field_edit": [
+        Case("GET", frozenset(ADMIN), kwargs=lambda w: {"pk": w.field_def.pk}),
+        Case(
+            "POST",
+            frozenset(ADMIN),
+            kwargs=lambda w: {"pk": w.field_def.pk},
+            data=lambda w: {"label": "Tier"},
+        ),
+    ],
+    "people:custom_field_delete": [
+        Case(
+            "POST",
+            frozenset(ADMIN),
+            kwargs=lambda w: {"pk": w.field_def.pk},
+            effect=lambda w: not CustomFieldDefinition.objects.filter(pk=w.field_def.pk).exists(),
+        )
+    ],
+}
+
+# API operations: (METHOD, OpenAPI path) → case. Paths are relative to /api/v1.
+API: dict[tuple[str, str], Case] = {
+    ("GET", "/people"): Case("GET", frozenset(EVERYONE)),
+    ("POST", "/people"): Case("POST", frozenset(WRITERS), data=lambda w: {"first_name": "Api"}),
+    ("GET", "/people/{person_id}"): Case("GET", frozenset(SEES_RECORD)),
+    ("PATCH", "/people/{person_id}"): Case(
+        "PATCH", frozenset(EDITS_RECORD), data=lambda w: {"title": "CEO"}
+    ),
+    ("DELETE", "/people/{person_id}"): Case(
+        "DELETE", frozenset(EDITS_RECORD), effect=_person_deleted
+    ),
+    ("POST", "/people/{person_id}/restore"): Case("POST", frozenset(EDITS_RECORD)),
+    ("GET", "/organizations"): Case("GET", frozenset(EVERYONE)),
+    ("POST", "/organizations"): Case(
+        "POST", frozenset(WRITERS), data=lambda w: {"name": "Api Org"}
+    ),
+    ("GET", "/organizations/{organization_id}"): Case("GET", frozenset(SEES_RECORD)),
+    ("PATCH", "/organizations/{organization_id}"): Case(
+        "PATCH", frozenset(EDITS_RECORD), data=lambda w: {"industry": "Food"}
+    ),
+    ("DELETE", "/organizations/{organization_id}"): Case("DELETE", frozenset(EDITS_RECORD)),
+    ("POST", "/organizations/{organization_id}/restore"): Case("POST", frozenset(EDITS_RECORD)),
+    ("GET", "/organizations/{organization_id}/people"): Case("GET", frozenset(SEES_RECORD)),
+    ("GET", "/custom-fields"): Case("GET", frozenset(EVERYONE)),
+    ("POST", "/custom-fields"): Case(
+        "POST",
+        frozenset(ADMIN),
+        data=lambda w: {"entity": "person", "key": "shoe", "label": "Shoe", "field_type": "number"},
+    ),
+    ("GET", "/custom-fields/{definition_id}"): Case("GET", frozenset(EVERYONE)),
+    ("PATCH", "/custom-fields/{definition_id}"): Case(
+        "PATCH", frozenset(ADMIN), data=lambda w: {"label": "Tier"}
+    ),
+    ("DELETE", "/custom-fields/{definition_id}"): Case("DELETE", frozenset(ADMIN)),
+    ("GET", "/me"): Case("GET", frozenset(EVERYONE)),
+    ("GET", "/users"): Case("GET", frozenset(EVERYONE)),
+    ("GET", "/users/{user_id}"): Case("GET", frozenset(EVERYONE)),
+    ("GET", "/teams"): Case("GET", frozenset(EVERYONE)),
+    ("GET", "/teams/{team_id}"): Case("GET", frozenset(EVERYONE)),
+}
+
+
+def API_PATH_PARAMS(world: World) -> dict[str, Any]:
+    return {
+        "person_id": world.person.pk,
+        "organization_id": world.org.pk,
+        "definition_id": world.field_def.pk,
+        "user_id": world.users["rep"].pk,
+        "team_id": world.teams["north"].pk,
+    }
