@@ -55,6 +55,20 @@ def _plain_static_storage(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _huey_immediate(request: Any) -> Any:
+    """Jobs run inline, in memory, unless a test asks for the real worker
+    (``@pytest.mark.real_worker``), which then runs ``rapport worker`` itself."""
+    from huey.contrib.djhuey import HUEY
+
+    if request.node.get_closest_marker("real_worker"):
+        yield
+        return
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = False
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     from django.core.cache import cache
 
