@@ -103,7 +103,7 @@ def run_database(db: str, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def print_table(results: dict[str, Any]) -> None:
-    dbs = list(results["databases"])
+    dbs = sorted(results["databases"], key=lambda db: db != "sqlite")
     print()
     for db in dbs:
         s = results["databases"][db]["seeding"]
