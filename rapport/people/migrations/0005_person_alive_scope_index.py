@@ -4,8 +4,9 @@ Every list page counts its matches up to the cap; for a common tag or a broad
 search that is 10,001 people to check for ``deleted_at IS NULL`` and, for a rep,
 owner or team. From the table that means a heap page per person (0.1–0.4 s when
 those pages are not cached); this partial covering index answers with an
-index-only scan once autovacuum has marked the pages all-visible. SQLite reads
-its rows by rowid and gains nothing, so it does not get the index.
+index-only scan once autovacuum has marked the pages all-visible (measured: a
+rep's count for a common tag, 0.14 s → 0.07 s). SQLite fetches such rows by rowid;
+the index was not measured there, so it is PostgreSQL only.
 """
 
 from django.db import migrations
