@@ -1,0 +1,267 @@
+"""Writes for activities: recording what happened, and notes, calls and meetings people log.
+
+``activity_record`` is the entry point for other apps (e-mail, campaigns): it trusts
+its caller and is idempotent on ``source_ref``. ``activity_log``, ``activity_update``
+and ``activity_delete`` are what a user does through a page or the API, so they
+check that the user may see the records and change the activity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from rapport.accounts.access import can_edit, require_writer, visible_to
+from rapport.accounts.models import Role, User
+from rapport.activities.markdown import mentioned_usernames
+from rapport.activities.models import HAND_LOGGED, Activity, ActivityKind, ActivityLink
+from rapport.activities.notify import notification_create
+from rapport.core.errors import PermissionDenied, StaleVersion, ValidationFailed
+from rapport.people.models import Organization, Person
+
+MAX_DURATION_MINUTES = 24 * 60
+
+
+def _unique(records: Sequence[Any]) -> list[Any]:
+    seen: dict[int, Any] = {}
+    for record in records:
+        seen.setdefault(record.pk, record)
+    return list(seen.values())
+
+
+def _write_links(
+    activity: Activity, people: Sequence[Person], orgs: Sequence[Organization]
+) -> None:
+    ActivityLink.objects.bulk_create(
+        [
+            ActivityLink(activity=activity, person=p, occurred_at=activity.occurred_at, kind=activity.kind)
+            for p in _unique(people)
+        ]
+        + [
+            ActivityLink(activity=activity, organization=o, occurred_at=activity.occurred_at, kind=activity.kind)
+            for o in _unique(orgs)
+        ]
+    )  # fmt: skip
+
+
+@transaction.atomic
+def activity_record(
+    *,
+    kind: str,
+    actor: User | None,
+    subject: str,
+    body: str = "",
+    occurred_at: datetime | None = None,
+    people: Sequence[Person] = (),
+    organizations: Sequence[Organization] = (),
+    metadata: dict[str, Any] | None = None,
+    source_ref: str | None = None,
+    duration_minutes: int | None = None,
+    outcome: str = "",
+) -> Activity:
+    """Put an activity on the timelines of ``people`` and ``organizations``.
+
+    With a ``source_ref`` that was recorded before, returns that activity unchanged:
+    recording the same e-mail twice is a no-op.
+    """
+    if kind not in ActivityKind.values:
+        raise ValidationFailed({"kind": [f"Kind must be one of {', '.join(ActivityKind.values)}."]})
+    if source_ref:
+        existing = Activity.objects.filter(source_ref=source_ref).first()
+        if existing is not None:
+            return existing
+    activity = Activity(
+        kind=kind, actor=actor, subject=subject.strip()[:300], body=body,
+        occurred_at=occurred_at or timezone.now(), metadata=dict(metadata or {}),
+        source_ref=source_ref or None, duration_minutes=duration_minutes, outcome=outcome[:100],
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            activity.save()
+    except IntegrityError:
+        # Another process recorded the same source_ref between our check and insert.
+        return Activity.objects.get(source_ref=source_ref)
+    _write_links(activity, people, organizations)
+    if kind in HAND_LOGGED and actor is not None:
+        _notify_mentions(activity, actor, people, organizations, previous_body="")
+    return activity
+
+
+def _notify_mentions(
+    activity: Activity,
+    actor: User,
+    people: Sequence[Person],
+    orgs: Sequence[Organization],
+    previous_body: str,
+) -> None:
+    """Notify the users newly @mentioned who may see one of the activity's records."""
+    names = mentioned_usernames(f"{activity.subject}\n{activity.body}") - mentioned_usernames(
+        previous_body
+    )
+    names.discard(actor.username.lower())
+    if not names:
+        return
+    url = _activity_url(people, orgs)
+    candidates = User.objects.annotate(lname=Lower("username")).filter(
+        lname__in=names, is_active=True
+    )
+    for user in candidates:
+        if not _sees_any(user, people, orgs):
+            continue
+        notification_create(
+            user=user, kind="mention",
+            title=f"{actor.display_name} mentioned you: {activity.subject or activity.get_kind_display()}",
+            body=activity.body[:1000], url=url, dedupe_key=f"mention:{activity.pk}",
+        )  # fmt: skip
+
+
+def _sees_any(user: User, people: Sequence[Person], orgs: Sequence[Organization]) -> bool:
+    if people and visible_to(Person.objects.filter(pk__in=[p.pk for p in people]), user).exists():
+        return True
+    return bool(
+        orgs and visible_to(Organization.objects.filter(pk__in=[o.pk for o in orgs]), user).exists()
+    )
+
+
+def _activity_url(people: Sequence[Person], orgs: Sequence[Organization]) -> str:
+    if people:
+        return reverse("people:person_detail", args=[people[0].pk]) + "#timeline"
+    if orgs:
+        return reverse("people:organization_detail", args=[orgs[0].pk]) + "#timeline"
+    return ""
+
+
+def _visible_records(
+    user: User, person_ids: Sequence[int], org_ids: Sequence[int]
+) -> tuple[list[Person], list[Organization]]:
+    """The records named, each of which the user must be able to see (else 422, not a leak)."""
+    people = list(visible_to(Person.objects.filter(pk__in=set(person_ids)), user))
+    orgs = list(visible_to(Organization.objects.filter(pk__in=set(org_ids)), user))
+    errors: dict[str, list[str]] = {}
+    if len(people) != len(set(person_ids)):
+        errors["people"] = ["One of these people does not exist or you may not see them."]
+    if len(orgs) != len(set(org_ids)):
+        errors["organizations"] = [
+            "One of these organisations does not exist or you may not see it."
+        ]
+    if not people and not orgs and not errors:
+        errors["people"] = ["Link the activity to at least one person or organisation."]
+    if errors:
+        raise ValidationFailed(errors)
+    return people, orgs
+
+
+def _clean(data: Mapping[str, Any], *, partial: bool, kind: str) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    out: dict[str, Any] = {}
+    if "subject" in data:
+        out["subject"] = str(data["subject"] or "").strip()[:300]
+    if "body" in data:
+        out["body"] = str(data["body"] or "").strip()
+    if not partial and kind == ActivityKind.NOTE and not out.get("body"):
+        errors["body"] = ["Write something in the note."]
+    if not partial and kind != ActivityKind.NOTE and not out.get("subject"):
+        errors["subject"] = ["Say what the call or meeting was about."]
+    if "occurred_at" in data and data["occurred_at"] is not None:
+        when = data["occurred_at"]
+        if not isinstance(when, datetime):
+            errors["occurred_at"] = ["Give a date and time."]
+        else:
+            out["occurred_at"] = when if timezone.is_aware(when) else timezone.make_aware(when)
+    if "duration_minutes" in data:
+        minutes = data["duration_minutes"]
+        if minutes is not None and (
+            not isinstance(minutes, int) or not 0 <= minutes <= MAX_DURATION_MINUTES
+        ):
+            errors["duration_minutes"] = [
+                f"Give a whole number of minutes from 0 to {MAX_DURATION_MINUTES}."
+            ]
+        out["duration_minutes"] = minutes
+    if "outcome" in data:
+        out["outcome"] = str(data["outcome"] or "").strip()[:100]
+    if errors:
+        raise ValidationFailed(errors)
+    return out
+
+
+def activity_log(*, actor: User, kind: str, data: Mapping[str, Any]) -> Activity:
+    """A note, call or meeting a user logs on records they may see.
+
+    ``data``: subject, body, occurred_at, duration_minutes, outcome, people (ids),
+    organizations (ids).
+    """
+    require_writer(actor)
+    if kind not in HAND_LOGGED:
+        raise ValidationFailed({"kind": ["You can log a note, a call or a meeting."]})
+    clean = _clean(data, partial=False, kind=kind)
+    people, orgs = _visible_records(
+        actor, list(data.get("people") or []), list(data.get("organizations") or [])
+    )
+    return activity_record(kind=kind, actor=actor, people=people, organizations=orgs,
+                           subject=clean.get("subject", ""), body=clean.get("body", ""),
+                           occurred_at=clean.get("occurred_at"), outcome=clean.get("outcome", ""),
+                           duration_minutes=clean.get("duration_minutes"))  # fmt: skip
+
+
+def can_change_activity(user: User, activity: Activity) -> bool:
+    """The author, an admin, or a manager who may change one of the linked records."""
+    if not user.is_active or user.role == Role.VIEWER or activity.kind not in HAND_LOGGED:
+        return False
+    if user.is_admin or activity.actor_id == user.pk:
+        return True
+    if user.role != Role.MANAGER:
+        return False
+    people = Person.objects.filter(pk__in=activity.links.values("person_id"))
+    orgs = Organization.objects.filter(pk__in=activity.links.values("organization_id"))
+    return any(can_edit(user, r) for r in [*people, *orgs])
+
+
+def _require_change(user: User, activity: Activity, expected_version: int | None) -> None:
+    if activity.kind not in HAND_LOGGED:
+        raise PermissionDenied(
+            "E-mails, campaign sends and tasks are records of what happened; they cannot be changed here."
+        )
+    if not can_change_activity(user, activity):
+        raise PermissionDenied("Only the author, their manager or an admin can change this.")
+    if expected_version is not None and expected_version != activity.version:
+        raise StaleVersion("This activity changed since you loaded it.")
+
+
+@transaction.atomic
+def activity_update(
+    *, actor: User, activity: Activity, data: Mapping[str, Any], expected_version: int | None = None
+) -> Activity:
+    locked = Activity.objects.select_for_update().get(pk=activity.pk)
+    _require_change(actor, locked, expected_version)
+    previous_body = f"{locked.subject}\n{locked.body}"
+    clean = _clean(data, partial=True, kind=locked.kind)
+    if "body" in clean and locked.kind == ActivityKind.NOTE and not clean["body"]:
+        raise ValidationFailed({"body": ["A note cannot be empty."]})
+    for field, value in clean.items():
+        setattr(locked, field, value)
+    locked.version = F("version") + 1
+    locked.updated_at = timezone.now()
+    locked.save()
+    locked.refresh_from_db()
+    if "occurred_at" in clean:
+        ActivityLink.objects.filter(activity=locked).update(occurred_at=locked.occurred_at)
+    people = list(Person.objects.filter(pk__in=locked.links.values("person_id")))
+    orgs = list(Organization.objects.filter(pk__in=locked.links.values("organization_id")))
+    _notify_mentions(locked, actor, people, orgs, previous_body=previous_body)
+    return locked
+
+
+@transaction.atomic
+def activity_delete(
+    *, actor: User, activity: Activity, expected_version: int | None = None
+) -> None:
+    locked = Activity.objects.select_for_update().get(pk=activity.pk)
+    _require_change(actor, locked, expected_version)
+    locked.delete()
