@@ -54,12 +54,16 @@ def _sort_keys(qs: QuerySet[Any]) -> list[tuple[Any, bool]]:
 def _encode_value(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return {"dt": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"d": value.isoformat()}
     return value
 
 
 def _decode_value(value: Any) -> Any:
     if isinstance(value, dict) and set(value) == {"dt"}:
         return dt.datetime.fromisoformat(value["dt"])
+    if isinstance(value, dict) and set(value) == {"d"}:
+        return dt.date.fromisoformat(value["d"])
     if isinstance(value, str | int) and not isinstance(value, bool):
         return value
     raise ValueError("unexpected cursor value")
