@@ -1,0 +1,162 @@
+"""The timeline panel on person and organisation pages, and its inline forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from rapport.accounts.access import can_write
+from rapport.accounts.models import User
+from rapport.activities import services, task_services
+from rapport.activities.forms import CallForm, MeetingForm, NoteForm, TaskForm, add_service_errors
+from rapport.activities.selectors import activity_detail, assignable_users
+from rapport.activities.timeline import Cursor, kind_choices, timeline_page
+from rapport.core.errors import ValidationFailed
+from rapport.core.htmx import htmx_partial
+from rapport.people.selectors import organization_detail, person_detail
+from rapport.people.views.common import current_user, safe_next, translate_errors
+
+PAGE_SIZE = 20
+FORMS: dict[str, type[forms.Form]] = {"note": NoteForm, "call": CallForm, "meeting": MeetingForm}
+
+
+def _record(user: User, entity: str, pk: int) -> Any:
+    if entity == "person":
+        return person_detail(user=user, pk=pk)
+    return organization_detail(user=user, pk=pk)
+
+
+def _record_url(entity: str, pk: int) -> str:
+    name = "people:person_detail" if entity == "person" else "people:organization_detail"
+    return reverse(name, args=[pk])
+
+
+def _kinds(request: HttpRequest) -> list[str]:
+    known = {k for k, _ in kind_choices()}
+    chosen = request.GET.get("kind", "")
+    if chosen == "email":
+        return ["email_in", "email_out"]
+    return [chosen] if chosen in known else []
+
+
+def _panel(
+    request: HttpRequest, entity: str, record: Any, *, bound: dict[str, forms.Form] | None = None,
+    status: int = 200, open_form: str = "",
+) -> HttpResponse:  # fmt: skip
+    user = current_user(request)
+    kinds = _kinds(request)
+    page = timeline_page(entity=entity, record=record, user=user, limit=PAGE_SIZE, kinds=kinds)
+    assignees = list(assignable_users(user)) if can_write(user) else []
+    blank: dict[str, forms.Form] = {name: cls(auto_id=f"{name}_%s") for name, cls in FORMS.items()}
+    blank["task"] = TaskForm(assignees=assignees, actor=user, auto_id="task_%s")
+    context = {
+        "entity": entity, "record": record, "page": page, "forms": {**blank, **(bound or {})},
+        "can_write": can_write(user), "kind": request.GET.get("kind", ""),
+        "kind_choices": _menu(), "open_form": open_form,
+        "timeline_url": reverse(f"activities:{entity}_timeline", args=[record.pk]),
+        "log_url": reverse(f"activities:{entity}_log", args=[record.pk]),
+    }  # fmt: skip
+    return render(request, "activities/_timeline.html", context, status=status)
+
+
+def _menu() -> list[tuple[str, str]]:
+    choices = [(k, label) for k, label in kind_choices() if k not in ("email_in", "email_out")]
+    return [*choices[:3], ("email", "E-mails"), *choices[3:]]
+
+
+def _timeline(request: HttpRequest, entity: str, pk: int) -> HttpResponse:
+    user = current_user(request)
+    record = _record(user, entity, pk)
+    before = Cursor.decode(request.GET.get("before"))
+    if before is None:
+        return _panel(request, entity, record)
+    page = timeline_page(
+        entity=entity,
+        record=record,
+        user=user,
+        before=before,
+        limit=PAGE_SIZE,
+        kinds=_kinds(request),
+    )
+    context = {
+        "page": page, "kind": request.GET.get("kind", ""),
+        "timeline_url": reverse(f"activities:{entity}_timeline", args=[record.pk]),
+    }  # fmt: skip
+    return render(request, "activities/_timeline_items.html", context)
+
+
+@translate_errors
+@require_GET
+def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    return _timeline(request, "person", pk)
+
+
+@translate_errors
+@require_GET
+def organization_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    return _timeline(request, "organization", pk)
+
+
+def _log(request: HttpRequest, entity: str, pk: int) -> HttpResponse:
+    """Add a note, call, meeting or task to the record; HTMX gets the refreshed panel."""
+    user = current_user(request)
+    record = _record(user, entity, pk)
+    what = request.POST.get("what", "")
+    ids = {"people" if entity == "person" else "organizations": [record.pk]}
+    if what == "task":
+        form: forms.Form = TaskForm(
+            request.POST, assignees=list(assignable_users(user)), actor=user, auto_id="task_%s"
+        )
+    elif what in FORMS:
+        form = FORMS[what](request.POST, auto_id=f"{what}_%s")
+    else:
+        raise ValidationFailed({"what": ["Choose a note, a call, a meeting or a task."]})
+    saved = False
+    if form.is_valid():
+        data = {**form.to_service_data(), **ids}  # type: ignore[attr-defined]
+        try:
+            if what == "task":
+                task_services.task_create(actor=user, data=data)
+            else:
+                services.activity_log(actor=user, kind=what, data=data)
+            saved = True
+        except ValidationFailed as exc:
+            add_service_errors(form, exc.detail)
+    if not htmx_partial(request):
+        if saved:
+            messages.success(request, "Saved to the timeline.")
+        else:
+            for field, errors in form.errors.items():
+                messages.error(request, f"{field}: {' '.join(str(e) for e in errors)}")
+        return redirect(_record_url(entity, record.pk) + "#timeline")
+    if saved:
+        return _panel(request, entity, record)
+    return _panel(request, entity, record, bound={what: form}, open_form=what)
+
+
+@translate_errors
+@require_POST
+def person_log(request: HttpRequest, pk: int) -> HttpResponse:
+    return _log(request, "person", pk)
+
+
+@translate_errors
+@require_POST
+def organization_log(request: HttpRequest, pk: int) -> HttpResponse:
+    return _log(request, "organization", pk)
+
+
+@translate_errors
+@require_POST
+def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    activity = activity_detail(user=user, pk=pk)
+    services.activity_delete(actor=user, activity=activity)
+    messages.success(request, "Deleted.")
+    return redirect(safe_next(request, reverse("people:home")))
