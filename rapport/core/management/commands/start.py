@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 from django.core.management import call_command
@@ -20,6 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--no-demo", action="store_true", help="Start with an empty database.")
         parser.add_argument("--no-serve", action="store_true", help="Set up, then exit.")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Serve without the background worker."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from django.conf import settings
@@ -33,4 +38,17 @@ class Command(BaseCommand):
         if not options["no_demo"] and not Person.objects.exists():
             call_command("demo", verbosity=1)
         if not options["no_serve"]:
-            call_command("serve", host=options["host"], port=options["port"])
+            # The background worker (reminders, e-mail, campaigns) runs beside the server
+            # as a child process and stops with it, so one command brings up everything.
+            worker = None
+            if not options["no_worker"]:
+                worker = subprocess.Popen([sys.executable, "-m", "rapport.cli", "worker"])
+            try:
+                call_command("serve", host=options["host"], port=options["port"])
+            finally:
+                if worker is not None:
+                    worker.terminate()
+                    try:
+                        worker.wait(timeout=15)
+                    except subprocess.TimeoutExpired:
+                        worker.kill()
