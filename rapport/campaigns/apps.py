@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class CampaignsConfig(AppConfig):
     name = "rapport.campaigns"
     label = "campaigns"
+
+    def ready(self) -> None:
+        from rapport.core.extensions import register_nav, register_panel
+
+        register_nav(label="Campaigns", url_name="campaigns:campaign_list", order=60,
+                     active_prefix="campaigns")  # fmt: skip
+        register_panel(entity="person", url_name="campaigns:person_email_panel", column="side",
+                       order=40, dom_id="email-panel")  # fmt: skip

@@ -1,0 +1,123 @@
+"""/campaigns: list, read, create, change, delete, send (now or at a time), cancel, results."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Status
+
+from rapport.api.auth import current_user
+from rapport.api.concurrency import etag_for, expected_version, not_modified_response
+from rapport.api.pagination import paginate
+from rapport.api.schemas import ErrorOut
+from rapport.campaigns.api.schemas import (
+    CampaignIn,
+    CampaignOut,
+    CampaignPage,
+    ListParams,
+    ResultsOut,
+    ScheduleIn,
+)
+from rapport.campaigns.models import Campaign
+from rapport.campaigns.selectors import campaign_get, campaign_list, campaign_results
+from rapport.campaigns.services.campaigns import (
+    campaign_cancel,
+    campaign_create,
+    campaign_delete,
+    campaign_schedule,
+    campaign_update,
+)
+
+router = Router(tags=["campaigns"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+WRITE_ERRORS = {**ERRORS, 409: ErrorOut, 412: ErrorOut}
+
+
+def _fresh(pk: int, response: HttpResponse) -> Campaign:
+    campaign = campaign_get(pk)
+    response["ETag"] = etag_for(campaign)
+    return campaign
+
+
+@router.get("/campaigns", response={200: CampaignPage, **ERRORS}, summary="List campaigns")
+def list_campaigns(request: HttpRequest, params: Query[ListParams]) -> dict[str, object]:
+    current_user(request)
+    page = paginate(request, campaign_list(), sort="-created", limit=params.limit)
+    return {"results": page.items, "next": page.next_url}
+
+
+@router.post("/campaigns", response={201: CampaignOut, **WRITE_ERRORS}, summary="Create a campaign")
+def create_campaign(
+    request: HttpRequest, payload: CampaignIn, response: HttpResponse
+) -> Status[Campaign]:
+    """Admins and managers. Audience: `segment_id`, or `person_ids` / `people_filter`."""
+    campaign = campaign_create(actor=current_user(request), data=payload.to_service_data())
+    response["Location"] = request.build_absolute_uri(f"{request.path}/{campaign.pk}")
+    return Status(201, _fresh(campaign.pk, response))
+
+
+@router.get("/campaigns/{campaign_id}", response={200: CampaignOut, 304: None, **ERRORS},
+            summary="Get a campaign")  # fmt: skip
+def get_campaign(
+    request: HttpRequest, campaign_id: int, response: HttpResponse
+) -> Campaign | HttpResponse:
+    current_user(request)
+    campaign = campaign_get(campaign_id)
+    not_modified = not_modified_response(request, campaign)
+    if not_modified is not None:
+        return not_modified
+    response["ETag"] = etag_for(campaign)
+    return campaign
+
+
+@router.patch("/campaigns/{campaign_id}", response={200: CampaignOut, **WRITE_ERRORS},
+              summary="Change a campaign")  # fmt: skip
+def update_campaign(
+    request: HttpRequest, campaign_id: int, payload: CampaignIn, response: HttpResponse
+) -> Campaign:
+    """Only before it starts sending (409 after)."""
+    campaign = campaign_get(campaign_id)
+    version = expected_version(request, campaign)
+    campaign_update(actor=current_user(request), campaign=campaign, data=payload.to_service_data(),
+                    expected_version=version)  # fmt: skip
+    return _fresh(campaign_id, response)
+
+
+@router.delete("/campaigns/{campaign_id}", response={204: None, **WRITE_ERRORS},
+               summary="Delete a campaign")  # fmt: skip
+def delete_campaign(request: HttpRequest, campaign_id: int) -> Status[None]:
+    campaign = campaign_get(campaign_id)
+    version = expected_version(request, campaign)
+    campaign_delete(actor=current_user(request), campaign=campaign, expected_version=version)
+    return Status(204, None)
+
+
+@router.post("/campaigns/{campaign_id}/send", response={202: CampaignOut, **WRITE_ERRORS},
+             summary="Send a campaign now or at a time")  # fmt: skip
+def send_campaign(
+    request: HttpRequest, campaign_id: int, payload: ScheduleIn, response: HttpResponse
+) -> Status[Campaign]:
+    """The worker sends it (now, or at `at`); follow its progress in `/results`."""
+    campaign = campaign_get(campaign_id)
+    version = expected_version(request, campaign)
+    campaign_schedule(
+        actor=current_user(request), campaign=campaign, at=payload.at, expected_version=version
+    )
+    return Status(202, _fresh(campaign_id, response))
+
+
+@router.post("/campaigns/{campaign_id}/cancel", response={200: CampaignOut, **WRITE_ERRORS},
+             summary="Cancel a scheduled or sending campaign")  # fmt: skip
+def cancel_campaign(request: HttpRequest, campaign_id: int, response: HttpResponse) -> Campaign:
+    campaign = campaign_get(campaign_id)
+    version = expected_version(request, campaign)
+    campaign_cancel(actor=current_user(request), campaign=campaign, expected_version=version)
+    return _fresh(campaign_id, response)
+
+
+@router.get("/campaigns/{campaign_id}/results", response={200: ResultsOut, **ERRORS},
+            summary="A campaign's results")  # fmt: skip
+def campaign_results_view(request: HttpRequest, campaign_id: int) -> dict[str, object]:
+    current_user(request)
+    results = campaign_results(campaign_get(campaign_id))
+    return {"total": results.total, "handed_over": results.handed_over, "counts": results.counts,
+            "rates": results.rates}  # fmt: skip

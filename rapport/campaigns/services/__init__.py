@@ -1,0 +1,1 @@
+"""Writes for e-mail and campaigns, one module per subject."""

@@ -1,0 +1,227 @@
+"""Campaigns: create, change, delete, schedule (or send now), cancel.
+
+Who: admins and managers run campaigns (they reach many people at once); everyone
+may see them. The audience is people the campaign's author may see: a segment's
+members, or a fixed list (picked by id, or the people list's filter resolved when
+the audience is set).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.http import QueryDict
+from django.utils import timezone
+
+from rapport.accounts.access import visible_to
+from rapport.accounts.models import Role, User
+from rapport.campaigns.models import (
+    AudienceKind,
+    Campaign,
+    CampaignStatus,
+    EmailTemplate,
+    TemplateKind,
+)
+from rapport.core.audit import audit_record, diff_snapshots
+from rapport.core.errors import Conflict, PermissionDenied, StaleVersion, ValidationFailed
+from rapport.core.models import AuditAction
+from rapport.insights.selectors import segments_for
+from rapport.people.models import Person
+from rapport.people.normalize import clean_text
+from rapport.people.selectors import ListFilter, person_list
+
+MAX_STATIC = 1_000_000
+EDITABLE = (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED)
+
+
+def can_run_campaigns(user: User) -> bool:
+    return user.is_active and (user.is_admin or user.role == Role.MANAGER)
+
+
+def require_campaigner(user: User) -> None:
+    if not can_run_campaigns(user):
+        raise PermissionDenied("Only admins and managers run campaigns.")
+
+
+def _static_ids(actor: User, data: Mapping[str, Any], errors: dict[str, list[str]]) -> list[int]:
+    if data.get("people_filter"):
+        flt = ListFilter.from_params(QueryDict(str(data["people_filter"]).lstrip("?")))
+        ids = list(person_list(user=actor, flt=flt).values_list("pk", flat=True)[: MAX_STATIC + 1])
+    else:
+        try:
+            wanted = sorted({int(i) for i in data.get("person_ids") or []})
+        except (TypeError, ValueError):
+            errors["person_ids"] = ["Give a list of person ids."]
+            return []
+        visible = Person.objects.alive().filter(pk__in=wanted)
+        ids = sorted(visible_to(visible, actor).values_list("pk", flat=True))
+        missing = set(wanted) - set(ids)
+        if missing:
+            errors["person_ids"] = [
+                f"No person with id {', '.join(map(str, sorted(missing)[:20]))} (or you may not see them)."
+            ]
+    if len(ids) > MAX_STATIC:
+        errors["person_ids"] = [f"A fixed list holds at most {MAX_STATIC:,} people."]
+    return ids
+
+
+def _apply(actor: User, campaign: Campaign, data: Mapping[str, Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    if "name" in data:
+        campaign.name = clean_text(data["name"] or "")[:200]
+    if not campaign.name:
+        errors["name"] = ["A campaign needs a name."]
+    if "template_id" in data:
+        template = EmailTemplate.objects.filter(pk=data["template_id"] or 0).first()
+        if template is None:
+            errors["template_id"] = ["No template with that id."]
+        elif template.kind != TemplateKind.MARKETING:
+            errors["template_id"] = [
+                "Campaigns send marketing templates (with an unsubscribe link)."
+            ]
+        else:
+            campaign.template = template
+    elif campaign.template_id is None:
+        errors["template_id"] = ["Choose a template."]
+    if "audience_kind" in data:
+        if data["audience_kind"] not in AudienceKind.values:
+            errors["audience_kind"] = [f"Must be one of: {', '.join(AudienceKind.values)}."]
+        else:
+            campaign.audience_kind = data["audience_kind"]
+    if campaign.audience_kind == AudienceKind.SEGMENT:
+        if "segment_id" in data:
+            segment = segments_for(user=actor).filter(pk=data["segment_id"] or 0).first()
+            if segment is None:
+                errors["segment_id"] = ["No such segment, or you may not use it."]
+            else:
+                campaign.segment = segment
+        if campaign.segment_id is None and "segment_id" not in errors:
+            errors["segment_id"] = ["Choose a segment."]
+    elif campaign.audience_kind == AudienceKind.STATIC:
+        if "person_ids" in data or "people_filter" in data:
+            campaign.static_person_ids = _static_ids(actor, data, errors)
+        if not campaign.static_person_ids and "person_ids" not in errors:
+            errors["person_ids"] = ["Pick at least one person."]
+        campaign.segment = None
+    else:
+        errors.setdefault("audience_kind", ["Choose a segment or a fixed list."])
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _snapshot(c: Campaign) -> dict[str, Any]:
+    return {"name": c.name, "template": c.template_id, "audience_kind": c.audience_kind,
+            "segment": c.segment_id, "people": len(c.static_person_ids or []), "status": c.status,
+            "scheduled_at": c.scheduled_at}  # fmt: skip
+
+
+def _check_version(campaign: Campaign, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != campaign.version:
+        raise StaleVersion("This campaign changed since you loaded it; reload it and try again.")
+
+
+@transaction.atomic
+def campaign_create(*, actor: User, data: Mapping[str, Any]) -> Campaign:
+    require_campaigner(actor)
+    campaign = Campaign(created_by=actor)
+    _apply(actor, campaign, data)
+    campaign.save()
+    audit_record(actor=actor, action=AuditAction.CREATE, entity_type="campaign",
+                 entity_id=campaign.pk, changes=diff_snapshots({}, _snapshot(campaign)))  # fmt: skip
+    return campaign
+
+
+def _locked(campaign: Campaign, actor: User, expected_version: int | None) -> Campaign:
+    require_campaigner(actor)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    _check_version(campaign, expected_version)
+    return campaign
+
+
+def _changed(actor: User, campaign: Campaign, before: dict[str, Any]) -> None:
+    changes = diff_snapshots(before, _snapshot(campaign))
+    if changes:
+        campaign.version += 1
+        campaign.updated_at = timezone.now()
+        campaign.save()
+        audit_record(actor=actor, action=AuditAction.UPDATE, entity_type="campaign",
+                     entity_id=campaign.pk, changes=changes)  # fmt: skip
+
+
+@transaction.atomic
+def campaign_update(
+    *, actor: User, campaign: Campaign, data: Mapping[str, Any], expected_version: int | None = None
+) -> Campaign:
+    campaign = _locked(campaign, actor, expected_version)
+    if campaign.status not in EDITABLE:
+        raise Conflict("This campaign has started; it can no longer be changed.")
+    before = _snapshot(campaign)
+    _apply(actor, campaign, data)
+    _changed(actor, campaign, before)
+    return campaign
+
+
+@transaction.atomic
+def campaign_delete(
+    *, actor: User, campaign: Campaign, expected_version: int | None = None
+) -> None:
+    campaign = _locked(campaign, actor, expected_version)
+    if campaign.status not in (*EDITABLE, CampaignStatus.CANCELLED):
+        raise Conflict("A campaign that sent e-mail is kept for its results; it cannot be deleted.")
+    if campaign.recipients.exclude(status="queued").exists():
+        raise Conflict("A campaign that sent e-mail is kept for its results; it cannot be deleted.")
+    audit_record(actor=actor, action=AuditAction.DELETE, entity_type="campaign",
+                 entity_id=campaign.pk, changes={"name": [campaign.name, None]})  # fmt: skip
+    campaign.delete()
+
+
+def campaign_schedule(
+    *,
+    actor: User,
+    campaign: Campaign,
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Campaign:
+    """Send at ``at`` (None or past: now). The worker picks it up when it is due."""
+    with transaction.atomic():
+        campaign = _locked(campaign, actor, expected_version)
+        if campaign.status not in EDITABLE:
+            raise Conflict("This campaign has already started.")
+        now = timezone.now()
+        if at is not None and timezone.is_naive(at):
+            at = timezone.make_aware(at)
+        before = _snapshot(campaign)
+        campaign.status = CampaignStatus.SCHEDULED
+        campaign.scheduled_at = at if at is not None and at > now else now
+        _changed(actor, campaign, before)
+    from rapport.campaigns.tasks import run_campaign
+
+    # After the commit, so the worker finds it scheduled; if this enqueue is lost, the
+    # worker's minute tick starts every due campaign anyway.
+    _enqueue(run_campaign, campaign.pk, campaign.scheduled_at)
+    return campaign
+
+
+def _enqueue(task: Any, campaign_id: int, at: datetime | None) -> None:
+    if at is not None and at > timezone.now():
+        task.schedule(args=(campaign_id,), eta=at)
+    else:
+        task(campaign_id)
+
+
+@transaction.atomic
+def campaign_cancel(
+    *, actor: User, campaign: Campaign, expected_version: int | None = None
+) -> Campaign:
+    """Stop a scheduled or sending campaign; e-mails already handed over stay sent."""
+    campaign = _locked(campaign, actor, expected_version)
+    if campaign.status not in (CampaignStatus.SCHEDULED, CampaignStatus.SENDING):
+        raise Conflict("Only a scheduled or sending campaign can be cancelled.")
+    before = _snapshot(campaign)
+    campaign.status = CampaignStatus.CANCELLED
+    campaign.finished_at = timezone.now()
+    _changed(actor, campaign, before)
+    return campaign

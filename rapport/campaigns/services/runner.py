@@ -1,0 +1,238 @@
+"""Sending a campaign in the worker, so that nobody ever gets it twice.
+
+The guarantee rests on three things:
+
+1. One ``CampaignRecipient`` row per (campaign, person), unique in the database:
+   the audience can be added twice (a restart) without adding anyone twice.
+2. Every message is *claimed* before it is handed to the SMTP server: its row goes
+   ``queued → sending`` in a conditional UPDATE that commits on its own. Only the
+   run whose UPDATE changed the row sends it, so two runs (a retried job, a second
+   worker) cannot both send it; a committed claim survives the worker being killed.
+3. After the hand-off the row goes ``sending → sent`` (in bulk, per batch). A worker
+   killed in between leaves rows in ``sending``: the mail server may or may not have
+   them. They are **never sent again**; the next run marks them ``unconfirmed``.
+   Re-sending would risk a duplicate; not re-sending risks, at worst, the one message
+   that was in flight when the worker died (plus those handed over since the last
+   bulk update, which did go out). "Never twice" beats "always once" for marketing mail.
+
+A run holds a lease on the campaign (renewed every batch) so only one run sends a
+campaign at a time; a run on the same machine takes over at once from a holder whose
+process is gone, and anyone may take over once the lease lapses.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import timedelta
+
+from django.core.mail import get_connection
+from django.db.models import Q
+from django.utils import timezone
+
+from rapport.campaigns import conf
+from rapport.campaigns.mailer import (
+    Content,
+    build_email,
+    campaign_message_id,
+    people_for_rendering,
+    render_for,
+    unsubscribe_url,
+)
+from rapport.campaigns.models import Campaign, CampaignRecipient, CampaignStatus, RecipientStatus
+from rapport.campaigns.services.audience import materialize_audience
+from rapport.campaigns.services.single import consent_problem
+from rapport.people.models import Person
+
+log = logging.getLogger(__name__)
+RUNNING = (CampaignStatus.SCHEDULED, CampaignStatus.SENDING)
+UNCONFIRMED_NOTE = (
+    "The worker stopped while handing this e-mail to the mail server; it may have been "
+    "delivered, so it is not sent again."
+)
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+def _holder_gone(owner: str) -> bool:
+    """True when the lease holder ran on this machine and its process no longer exists."""
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _acquire(campaign_id: int, me: str) -> Campaign | None:
+    now = timezone.now()
+    campaign = Campaign.objects.filter(pk=campaign_id, status__in=RUNNING).first()
+    if campaign is None or (campaign.scheduled_at and campaign.scheduled_at > now):
+        return None
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner=me)
+    if campaign.lease_owner and campaign.lease_owner != me and _holder_gone(campaign.lease_owner):
+        free |= Q(lease_owner=campaign.lease_owner)
+    got = (
+        Campaign.objects.filter(pk=campaign_id, status__in=RUNNING)
+        .filter(free)
+        .update(lease_owner=me, lease_until=now + timedelta(seconds=conf.LEASE_SECONDS))
+    )
+    if not got:
+        return None
+    return Campaign.objects.select_related("template", "created_by").get(pk=campaign_id)
+
+
+def _renew(campaign_id: int, me: str) -> bool:
+    until = timezone.now() + timedelta(seconds=conf.LEASE_SECONDS)
+    return bool(
+        Campaign.objects.filter(
+            pk=campaign_id, lease_owner=me, status=CampaignStatus.SENDING
+        ).update(lease_until=until)
+    )
+
+
+class _Pacer:
+    """Spaces hand-offs to the configured messages per minute (0: no spacing)."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.interval = 60.0 / per_minute if per_minute else 0.0
+        self.next_at = time.monotonic()
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        delay = self.next_at - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        self.next_at = max(self.next_at, time.monotonic()) + self.interval
+
+
+def _update_many(ids: Sequence[int], expected: str, **values: object) -> None:
+    for start in range(0, len(ids), 500):
+        CampaignRecipient.objects.filter(pk__in=ids[start : start + 500], status=expected).update(
+            updated_at=timezone.now(), **values
+        )
+
+
+def _send_batch(
+    campaign: Campaign, content: Content, rows: list[tuple[int, int]], pacer: _Pacer
+) -> list[int]:
+    """Claim and hand over one batch on one SMTP connection. Returns the ids sent."""
+    people = {
+        p.pk: p
+        for p in people_for_rendering(Person.objects.filter(pk__in=[pid for _, pid in rows]))
+    }
+    sent: list[int] = []
+    failed: dict[str, list[int]] = defaultdict(list)
+    skipped: dict[str, list[int]] = defaultdict(list)
+    connection = get_connection(fail_silently=False)
+    try:
+        for recipient_id, person_id in rows:
+            person = people.get(person_id)
+            problem = (
+                consent_problem(person, content_kind(campaign)) if person else "Person deleted."
+            )
+            if problem or person is None:
+                skipped[problem or "Person deleted."].append(recipient_id)
+                continue
+            pacer.wait()
+            claimed = CampaignRecipient.objects.filter(
+                pk=recipient_id, status=RecipientStatus.QUEUED
+            ).update(status=RecipientStatus.SENDING, email=person.email, updated_at=timezone.now())
+            if not claimed:  # another run has it: leave it alone
+                continue
+            link = unsubscribe_url(person_id=person_id, campaign_id=campaign.pk)
+            email = build_email(
+                to=person.email, rendered=render_for(content, person, unsubscribe=link),
+                message_id=campaign_message_id(campaign_id=campaign.pk, person_id=person_id),
+                unsubscribe=link, connection=connection,
+            )  # fmt: skip
+            try:
+                email.send()
+            except Exception as exc:  # refused, disconnected: not delivered
+                failed[f"{type(exc).__name__}: {exc}"[:500]].append(recipient_id)
+                connection.close()  # a broken connection is reopened by the next send
+            else:
+                sent.append(recipient_id)
+    finally:
+        connection.close()
+        now = timezone.now()
+        _update_many(sent, RecipientStatus.SENDING, status=RecipientStatus.SENT, sent_at=now)
+        for error, ids in failed.items():
+            _update_many(ids, RecipientStatus.SENDING, status=RecipientStatus.FAILED, error=error)
+        for reason, ids in skipped.items():
+            _update_many(ids, RecipientStatus.QUEUED, status=RecipientStatus.SKIPPED, error=reason)
+    return sent
+
+
+def content_kind(campaign: Campaign) -> str:
+    return campaign.template.kind
+
+
+def campaign_run(campaign_id: int) -> str:
+    """Send what is left of a due campaign. Safe to run twice, or in two workers at once."""
+    me = worker_id()
+    campaign = _acquire(campaign_id, me)
+    if campaign is None:
+        return "not due, finished, or another worker is sending it"
+    materialize_audience(campaign)
+    interrupted = CampaignRecipient.objects.filter(
+        campaign_id=campaign_id, status=RecipientStatus.SENDING
+    ).update(status=RecipientStatus.UNCONFIRMED, error=UNCONFIRMED_NOTE, updated_at=timezone.now())
+    if interrupted:
+        log.warning(
+            "campaign %s: %s e-mails left unconfirmed by a stopped worker", campaign_id, interrupted
+        )
+    template = campaign.template
+    content = Content(template.subject, template.body_text, template.body_html)
+    per_minute = conf.rate_per_minute()
+    batch_size = min(conf.BATCH_SIZE, per_minute) if per_minute else conf.BATCH_SIZE
+    pacer = _Pacer(per_minute)
+    from rapport.campaigns.tasks import record_campaign_sends
+
+    while True:
+        rows = list(
+            CampaignRecipient.objects.filter(campaign_id=campaign_id, status=RecipientStatus.QUEUED)
+            .order_by("id")
+            .values_list("id", "person_id")[:batch_size]
+        )
+        if not rows:
+            break
+        sent = _send_batch(campaign, content, rows, pacer)
+        if sent:
+            record_campaign_sends(campaign_id, sent)
+        if not _renew(campaign_id, me):  # cancelled, or the lease was lost
+            return "stopped"
+    Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.SENDING, lease_owner=me).update(
+        status=CampaignStatus.SENT, finished_at=timezone.now(), lease_owner="", lease_until=None
+    )
+    return "sent"
+
+
+def campaigns_due() -> list[int]:
+    """Campaigns a runner should look at: due scheduled ones, and sending ones whose
+    runner is gone (lease lapsed, or its process on this machine ended)."""
+    now = timezone.now()
+    due = list(
+        Campaign.objects.filter(status=CampaignStatus.SCHEDULED, scheduled_at__lte=now).values_list(
+            "pk", flat=True
+        )
+    )
+    for pk, owner, until in Campaign.objects.filter(status=CampaignStatus.SENDING).values_list(
+        "pk", "lease_owner", "lease_until"
+    ):
+        if until is None or until < now or _holder_gone(owner):
+            due.append(pk)
+    return due

@@ -1,0 +1,165 @@
+"""One e-mail to one person: compose (with a preview), queue, and deliver in the worker."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from django.core.mail import get_connection
+from django.db import transaction
+from django.utils import timezone
+
+from rapport.accounts.access import can_edit, require_writer
+from rapport.accounts.models import User
+from rapport.campaigns import conf, merge
+from rapport.campaigns.mailer import (
+    Content,
+    Rendered,
+    build_email,
+    new_message_id,
+    people_for_rendering,
+    render_for,
+    unsubscribe_url,
+)
+from rapport.campaigns.models import EmailTemplate, MessageStatus, OutboundEmail, TemplateKind
+from rapport.campaigns.services.templates import person_custom_keys
+from rapport.campaigns.timeline import EMAIL_OUT, record_email
+from rapport.core.errors import PermissionDenied, ValidationFailed
+from rapport.people.models import ConsentStatus, Person
+
+log = logging.getLogger(__name__)
+
+
+class NotYetVisible(Exception):
+    """The job ran before the transaction that queued the message committed: retry."""
+
+
+def _content(data: Mapping[str, Any]) -> tuple[Content, str, EmailTemplate | None]:
+    """The content to send: a template (by id), or a message written on the spot."""
+    template_id = data.get("template_id")
+    if template_id:
+        template = EmailTemplate.objects.filter(pk=template_id).first()
+        if template is None:
+            raise ValidationFailed({"template_id": ["No template with that id."]})
+        return (
+            Content(template.subject, template.body_text, template.body_html),
+            template.kind,
+            template,
+        )
+    errors: dict[str, list[str]] = {}
+    subject = merge.single_line(str(data.get("subject") or ""))[:300]
+    body = str(data.get("body_text") or "").replace("\r\n", "\n")
+    kind = str(data.get("kind") or TemplateKind.TRANSACTIONAL)
+    if not subject:
+        errors["subject"] = ["Write a subject, or choose a template."]
+    if not body.strip():
+        errors["body_text"] = ["Write a message, or choose a template."]
+    if kind not in TemplateKind.values:
+        errors["kind"] = [f"Must be one of: {', '.join(TemplateKind.values)}."]
+    keys = person_custom_keys()
+    for field, text in (("subject", subject), ("body_text", body)):
+        problems = merge.template_errors(text, custom_keys=keys)
+        if problems:
+            errors.setdefault(field, []).extend(problems)
+    if errors:
+        raise ValidationFailed(errors)
+    return Content(subject, body), kind, None
+
+
+def consent_problem(person: Person, kind: str) -> str | None:
+    """Why ``person`` may not get an e-mail of ``kind`` now, or None."""
+    if not person.email:
+        return "This person has no e-mail address."
+    if person.deleted_at is not None:
+        return "This person is in the trash."
+    if kind == TemplateKind.MARKETING and person.email_consent != ConsentStatus.GRANTED:
+        return (
+            "No marketing e-mail without opt-in: this person's consent is "
+            + (person.get_email_consent_display().lower())
+            + "."
+        )
+    return None
+
+
+def email_preview(
+    *, actor: User, person: Person, data: Mapping[str, Any]
+) -> tuple[Rendered, str | None]:
+    """What ``person`` would receive, and why it cannot be sent (None if it can)."""
+    content, kind, _ = _content(data)
+    person = people_for_rendering(Person.objects.filter(pk=person.pk)).get()
+    unsubscribe = unsubscribe_url(person_id=person.pk) if kind == TemplateKind.MARKETING else None
+    return render_for(content, person, unsubscribe=unsubscribe), consent_problem(person, kind)
+
+
+def email_queue(*, actor: User, person: Person, data: Mapping[str, Any]) -> OutboundEmail:
+    """Render and store the e-mail, then hand it to the worker."""
+    require_writer(actor)
+    if not can_edit(actor, person):
+        raise PermissionDenied("You may not e-mail this person.")
+    with transaction.atomic():
+        rendered, problem = email_preview(actor=actor, person=person, data=data)
+        if problem:
+            raise ValidationFailed({"__all__": [problem]})
+        _, kind, template = _content(data)
+        message = OutboundEmail.objects.create(
+            person=person, sender=actor, template=template, kind=kind, to_address=person.email,
+            subject=rendered.subject, body_text=rendered.body_text, body_html=rendered.body_html,
+            message_id=new_message_id(),
+        )  # fmt: skip
+    from rapport.campaigns.tasks import deliver_email
+
+    deliver_email(message.pk)
+    return message
+
+
+def email_deliver(message_pk: int) -> str:
+    """Send one queued e-mail. Safe to run twice: only the run that claims it sends it."""
+    message = OutboundEmail.objects.select_related("person", "sender").filter(pk=message_pk).first()
+    if message is None:
+        raise NotYetVisible(message_pk)
+    claimed = OutboundEmail.objects.filter(pk=message_pk, status=MessageStatus.QUEUED).update(
+        status=MessageStatus.SENDING, claimed_at=timezone.now()
+    )
+    if not claimed:
+        return message.status
+    problem = consent_problem(message.person, message.kind)
+    if problem:  # consent withdrawn (or person deleted) since the message was queued
+        OutboundEmail.objects.filter(pk=message_pk).update(
+            status=MessageStatus.FAILED, error=problem
+        )
+        return MessageStatus.FAILED
+    unsubscribe = (
+        unsubscribe_url(person_id=message.person_id)
+        if message.kind == TemplateKind.MARKETING
+        else None
+    )
+    rendered = Rendered(message.subject, message.body_text, message.body_html)
+    email = build_email(to=message.to_address, rendered=rendered, message_id=message.message_id,
+                        unsubscribe=unsubscribe, connection=get_connection(fail_silently=False))  # fmt: skip
+    try:
+        email.send()
+    except Exception as exc:  # any SMTP or network failure is the same to the user
+        log.warning("sending e-mail %s failed: %s", message_pk, exc)
+        OutboundEmail.objects.filter(pk=message_pk).update(
+            status=MessageStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        return MessageStatus.FAILED
+    now = timezone.now()
+    OutboundEmail.objects.filter(pk=message_pk).update(status=MessageStatus.SENT, sent_at=now)
+    record_email(kind=EMAIL_OUT, actor=message.sender, subject=message.subject, body=message.body_text,
+                 people=[message.person], message_id=message.message_id, occurred_at=now,
+                 metadata={"outbound_email_id": message.pk, "to": message.to_address})  # fmt: skip
+    return MessageStatus.SENT
+
+
+def recover_interrupted_emails() -> int:
+    """E-mails left "sending" by a worker that stopped: they may have gone out, so they are
+    marked failed with the reason and never sent again automatically."""
+    cutoff = timezone.now() - timedelta(seconds=conf.LEASE_SECONDS)
+    return OutboundEmail.objects.filter(status=MessageStatus.SENDING, claimed_at__lt=cutoff).update(
+        status=MessageStatus.FAILED,
+        error="The worker stopped while handing this e-mail to the mail server; it may have "
+        "been delivered, so it was not sent again.",
+    )

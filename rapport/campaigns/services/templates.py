@@ -1,0 +1,114 @@
+"""E-mail templates: create, change, delete. Merge fields are checked on save."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from rapport.accounts.access import require_writer
+from rapport.accounts.models import Role, User
+from rapport.campaigns import merge
+from rapport.campaigns.models import EmailTemplate, TemplateKind
+from rapport.core.audit import audit_record, diff_snapshots
+from rapport.core.errors import Conflict, PermissionDenied, StaleVersion, ValidationFailed
+from rapport.core.models import AuditAction
+from rapport.people.custom_fields import definitions_for
+from rapport.people.normalize import clean_text
+
+FIELDS = ("name", "subject", "body_text", "body_html", "kind")
+
+
+def can_change_template(user: User, template: EmailTemplate) -> bool:
+    """Writers make templates; the author, managers and admins may change them."""
+    if not user.is_active or user.role == Role.VIEWER:
+        return False
+    return user.is_admin or user.role == Role.MANAGER or template.created_by_id == user.pk
+
+
+def person_custom_keys() -> list[str]:
+    return list(definitions_for("person").values_list("key", flat=True))
+
+
+def _apply(template: EmailTemplate, data: Mapping[str, Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    if "name" in data:
+        template.name = clean_text(data["name"] or "")[:200]
+    if "subject" in data:
+        template.subject = merge.single_line(str(data["subject"] or ""))[:300]
+    for field in ("body_text", "body_html"):
+        if field in data:
+            setattr(template, field, str(data[field] or "").replace("\r\n", "\n"))
+    if "kind" in data:
+        if data["kind"] not in TemplateKind.values:
+            errors["kind"] = [f"Must be one of: {', '.join(TemplateKind.values)}."]
+        else:
+            template.kind = data["kind"]
+    for field, label in (("name", "A template needs a name."), ("subject", "Write a subject."),
+                         ("body_text", "Write the text of the e-mail.")):  # fmt: skip
+        if not getattr(template, field).strip():
+            errors.setdefault(field, []).append(label)
+    keys = person_custom_keys()
+    for field in ("subject", "body_text", "body_html"):
+        problems = merge.template_errors(getattr(template, field), custom_keys=keys)
+        if problems:
+            errors.setdefault(field, []).extend(problems)
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _snapshot(template: EmailTemplate) -> dict[str, Any]:
+    return {field: getattr(template, field) for field in FIELDS}
+
+
+@transaction.atomic
+def template_create(*, actor: User, data: Mapping[str, Any]) -> EmailTemplate:
+    require_writer(actor)
+    template = EmailTemplate(created_by=actor)
+    _apply(template, data)
+    template.save()
+    audit_record(actor=actor, action=AuditAction.CREATE, entity_type="email_template",
+                 entity_id=template.pk, changes=diff_snapshots({}, _snapshot(template)))  # fmt: skip
+    return template
+
+
+@transaction.atomic
+def template_update(
+    *,
+    actor: User,
+    template: EmailTemplate,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
+) -> EmailTemplate:
+    template = EmailTemplate.objects.select_for_update().get(pk=template.pk)
+    if not can_change_template(actor, template):
+        raise PermissionDenied("You may not change this template.")
+    if expected_version is not None and expected_version != template.version:
+        raise StaleVersion("This template changed since you loaded it; reload it and try again.")
+    before = _snapshot(template)
+    _apply(template, data)
+    changes = diff_snapshots(before, _snapshot(template))
+    if changes:
+        template.version += 1
+        template.updated_at = timezone.now()
+        template.save()
+        audit_record(actor=actor, action=AuditAction.UPDATE, entity_type="email_template",
+                     entity_id=template.pk, changes=changes)  # fmt: skip
+    return template
+
+
+@transaction.atomic
+def template_delete(
+    *, actor: User, template: EmailTemplate, expected_version: int | None = None
+) -> None:
+    if not can_change_template(actor, template):
+        raise PermissionDenied("You may not delete this template.")
+    if expected_version is not None and expected_version != template.version:
+        raise StaleVersion("This template changed since you loaded it; reload it and try again.")
+    if template.campaigns.exists():
+        raise Conflict("Campaigns use this template; it cannot be deleted.")
+    audit_record(actor=actor, action=AuditAction.DELETE, entity_type="email_template",
+                 entity_id=template.pk, changes={"name": [template.name, None]})  # fmt: skip
+    template.delete()

@@ -1,0 +1,60 @@
+"""Background jobs (huey autodiscovers ``tasks`` modules). Each takes ids and calls one
+service that is safe to run twice."""
+
+from __future__ import annotations
+
+import logging
+
+from huey import crontab
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+
+from rapport.campaigns.services import inbound, runner, single
+
+log = logging.getLogger(__name__)
+
+
+@db_task(retries=3, retry_delay=5)
+def deliver_email(message_id: int) -> str:
+    """Hand one queued e-mail to the SMTP server (retried while its row is not visible yet)."""
+    return single.email_deliver(message_id)
+
+
+@db_task()
+def run_campaign(campaign_id: int) -> str:
+    return runner.campaign_run(campaign_id)
+
+
+@db_task(retries=3, retry_delay=30)
+def record_campaign_sends(campaign_id: int, recipient_ids: list[int]) -> int:
+    """Put the sends of one batch on the recipients' timelines (idempotent)."""
+    return inbound.record_campaign_sends(campaign_id, recipient_ids)
+
+
+@db_periodic_task(crontab(minute="*"))
+def campaigns_tick() -> int:
+    """Every minute: start due campaigns, resume those whose worker is gone, and give
+    up on single e-mails a stopped worker left half-sent."""
+    single.recover_interrupted_emails()
+    due = runner.campaigns_due()
+    for campaign_id in due:
+        run_campaign(campaign_id)
+    return len(due)
+
+
+@db_periodic_task(crontab(minute="*"))
+def poll_mailbox() -> int:
+    """Every minute: fetch new messages from the IMAP mailbox (when one is configured)."""
+    from rapport.campaigns.services.imap import poll_configured_mailbox
+
+    return poll_configured_mailbox()
+
+
+@HUEY.on_startup()
+def _resume_after_restart() -> None:
+    # A worker that starts again resumes interrupted campaigns at once instead of at
+    # the next minute. Every worker thread runs this; the campaign lease lets one send.
+    try:
+        for campaign_id in runner.campaigns_due():
+            run_campaign(campaign_id)
+    except Exception:  # never keep the worker from starting
+        log.exception("could not look for interrupted campaigns")

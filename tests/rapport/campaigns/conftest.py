@@ -1,0 +1,84 @@
+"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives, and the
+settings that point Rapport at it."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    data: bytes
+
+    @property
+    def message(self) -> EmailMessage:
+        parsed = message_from_bytes(self.data, policy=policy.default)
+        assert isinstance(parsed, EmailMessage)
+        return parsed
+
+    def text(self) -> str:
+        body = self.message.get_body(preferencelist=("plain",))
+        assert body is not None
+        return str(body.get_content())
+
+
+@dataclass
+class Sink:
+    """What the SMTP server received, in order."""
+
+    port: int
+    delay: float = 0.0
+    received: list[Received] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.lock:
+            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        if self.delay:
+            time.sleep(self.delay)  # a slow server: the client waits for this answer
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[Received]:
+        return [r for r in self.received if address in r.rcpt_tos]
+
+
+def start_sink(delay: float = 0.0) -> tuple[Sink, Controller]:
+    sink = Sink(port=free_port(), delay=delay)
+    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
+    controller.start()
+    return sink, controller
+
+
+@pytest.fixture
+def smtp_sink(settings: Any) -> Iterator[Sink]:
+    sink, controller = start_sink()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.DEFAULT_FROM_EMAIL = "Rapport <crm@example.com>"
+    settings.RAPPORT = {**settings.RAPPORT, "BASE_URL": "http://testserver"}
+    try:
+        yield sink
+    finally:
+        controller.stop()
