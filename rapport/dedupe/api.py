@@ -1,3 +1,93 @@
-from ninja import Router
+"""/people/duplicates/check: likely duplicates of a person, before creating or changing them."""
 
-router = Router()
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from pydantic import ConfigDict
+
+from rapport.api.auth import current_user
+from rapport.api.schemas import ErrorOut
+from rapport.dedupe.check import CHECK_THRESHOLD, person_duplicates
+from rapport.dedupe.profiles import person_profile_from_data
+
+router = Router(tags=["duplicates"])
+
+
+class OrganizationRef(Schema):
+    organization_id: int
+    role: str = ""
+
+
+class PersonCheckIn(Schema):
+    """The fields of the person you are about to create (or change), as for POST /people."""
+
+    # The whole body of a POST /people may be sent as is: fields the check does not use
+    # (tags, owner_id, …) are ignored rather than refused.
+    model_config = ConfigDict(extra="ignore")
+
+    person_id: int | None = Field(
+        None, description="When changing an existing person: their id (left out of the answer)."
+    )
+    first_name: str = ""
+    last_name: str = ""
+    emails: list[str] = Field(default_factory=list)
+    phones: list[str] = Field(default_factory=list)
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    birthday: dt.date | None = None
+    organizations: list[OrganizationRef] = Field(default_factory=list)
+    threshold: float = Field(CHECK_THRESHOLD, ge=0, le=1, description="Lowest score to report.")
+    limit: int = Field(5, ge=1, le=20)
+
+
+class CandidateOut(Schema):
+    id: int
+    name: str
+    email: str
+    phone: str
+    score: float = Field(description="Probability in 0..1 that this is the same person.")
+    reasons: list[str]
+    summary: str = Field(description='e.g. "same phone, same last name, 92%".')
+
+
+class CheckOut(Schema):
+    results: list[CandidateOut]
+
+
+@router.post(
+    "/people/duplicates/check",
+    response={
+        200: CheckOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
+    summary="Find likely duplicates of a person",
+)
+def check_person(request: HttpRequest, payload: PersonCheckIn) -> dict[str, object]:
+    """People you may see who are likely the person described, best first, each with a
+    score and the reasons ("same e-mail", "similar first name", …). Nothing is saved."""
+    profile = person_profile_from_data(payload.model_dump())
+    found = person_duplicates(user=current_user(request), profile=profile,
+                              person_id=payload.person_id, threshold=payload.threshold,
+                              limit=payload.limit)  # fmt: skip
+    return {
+        "results": [
+            {
+                "id": c.id,
+                "name": c.label,
+                "email": c.email,
+                "phone": c.phone,
+                "score": c.score,
+                "reasons": list(c.reasons),
+                "summary": c.summary,
+            }
+            for c in found
+        ]
+    }

@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class DedupeConfig(AppConfig):
     name = "rapport.dedupe"
     label = "dedupe"
+
+    def ready(self) -> None:
+        from rapport.core.extensions import register_nav, register_panel
+
+        register_nav(label="Duplicates", url_name="dedupe:review", order=35, active_prefix="dedupe")
+        register_panel(entity="person", url_name="dedupe:person_panel", column="top", order=10,
+                       dom_id="duplicates-panel")  # fmt: skip
+        register_panel(entity="organization", url_name="dedupe:organization_panel", column="top",
+                       order=10, dom_id="duplicates-panel")  # fmt: skip
+        from rapport.dedupe import tasks  # noqa: F401 -- registers the jobs with huey

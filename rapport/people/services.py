@@ -17,6 +17,7 @@ from rapport.accounts.models import Team, User
 from rapport.core.audit import audit_record, diff_snapshots
 from rapport.core.errors import PermissionDenied, StaleVersion, ValidationFailed
 from rapport.core.models import AuditAction
+from rapport.dedupe.keys import person_keys_refresh
 from rapport.people.custom_fields import clean_custom_fields
 from rapport.people.models import (
     Affiliation,
@@ -281,6 +282,7 @@ def person_create(*, actor: User, data: Mapping[str, Any]) -> Person:
     person.save(update_fields=["email", "phone", "search_text"])
     audit_record(actor=actor, action=AuditAction.CREATE, entity_type="person", entity_id=person.pk,
                  changes=diff_snapshots({}, _person_snapshot(person)))  # fmt: skip
+    person_keys_refresh([person.pk])  # duplicate-check keys, same transaction
     return person
 
 
@@ -309,6 +311,7 @@ def person_update(
             entity_id=person.pk,
             changes=changes,
         )
+        person_keys_refresh([person.pk])  # duplicate-check keys, same transaction
     return person
 
 

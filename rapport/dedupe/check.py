@@ -1,0 +1,171 @@
+"""The duplicate check on create and edit: likely duplicates of a person not yet saved.
+
+Candidates come from the blocking-key table (one indexed query), are narrowed
+to live people the user may see, and are scored by the workspace's match model.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from rapport.accounts.access import visible_to
+from rapport.accounts.models import User
+from rapport.dedupe.keys import candidate_ids, profile_keys
+from rapport.dedupe.models import DuplicateDecision, Entity, MatchProfile, ModelState
+from rapport.dedupe.profiles import (
+    Profile,
+    default_region,
+    person_profiles,
+    profile_label,
+    to_record,
+)
+from rapport.people.models import Person
+from rapport_analytics.matching import MatchModel, RecordTable, pair_reasons, reason_text
+from rapport_analytics.matching.comparisons import compare_pairs
+
+CHECK_THRESHOLD = 0.5
+CANDIDATES_PER_KEY = 100
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A likely duplicate: "Ana Souza, same phone, 92%"."""
+
+    id: int
+    label: str
+    email: str
+    phone: str
+    score: float
+    reasons: tuple[str, ...]
+
+    @property
+    def summary(self) -> str:
+        return reason_text(list(self.reasons), self.score)
+
+    @property
+    def percent(self) -> int:
+        return round(self.score * 100)
+
+
+@lru_cache(maxsize=1)
+def default_person_model_data() -> dict[str, Any]:
+    """A model fitted on the engine's synthetic CRM data: used until the first scan fits
+    one on the workspace's own people."""
+    text = resources.files("rapport.dedupe").joinpath("data/default_person_model.json")
+    return dict(json.loads(text.read_text("utf-8")))
+
+
+_MODEL_CACHE: dict[tuple[int, str], MatchModel] = {}
+
+
+def current_model(entity: str = Entity.PERSON) -> MatchModel:
+    state = ModelState.objects.filter(entity=entity).values_list("pk", "fitted_at").first()
+    if state is None:
+        return MatchModel.from_dict(default_person_model_data())
+    cache_key = (state[0], state[1].isoformat())
+    model = _MODEL_CACHE.get(cache_key)
+    if model is None:
+        data = ModelState.objects.values_list("data", flat=True).get(pk=state[0])
+        model = MatchModel.from_dict(data)
+        _MODEL_CACHE.clear()
+        _MODEL_CACHE[cache_key] = model
+    return model
+
+
+def _profiles(ids: list[int]) -> dict[int, Profile]:
+    stored = dict(
+        MatchProfile.objects.filter(entity=Entity.PERSON, record_id__in=ids).values_list(
+            "record_id", "data"
+        )
+    )
+    missing = [pk for pk in ids if pk not in stored]
+    if missing:  # written by a path that skipped the key refresh: read them directly
+        stored.update(person_profiles(missing))
+    return stored
+
+
+def _dismissed(person_id: int | None) -> set[int]:
+    if not person_id:
+        return set()
+    rows = (
+        DuplicateDecision.objects.filter(entity=Entity.PERSON)
+        .filter(record_a=person_id)
+        .values_list("record_b", flat=True)
+        .union(
+            DuplicateDecision.objects.filter(entity=Entity.PERSON, record_b=person_id).values_list(
+                "record_a", flat=True
+            )
+        )
+    )
+    return {int(r) for r in rows}
+
+
+def person_duplicates(
+    *,
+    user: User,
+    profile: Profile,
+    person_id: int | None = None,
+    threshold: float = CHECK_THRESHOLD,
+    limit: int = 5,
+) -> list[Candidate]:
+    """Live people ``user`` may see who are likely the person described by ``profile``,
+    best first. ``person_id``: the person being edited (left out, with pairs already
+    judged "not a duplicate")."""
+    found = candidate_ids(profile_keys(profile), per_key=CANDIDATES_PER_KEY, exclude=person_id)
+    if not found:
+        return []
+    visible = set(
+        visible_to(Person.objects.alive(), user).filter(pk__in=found).values_list("pk", flat=True)
+    )
+    ids = sorted(visible - _dismissed(person_id))
+    if not ids:
+        return []
+    profiles = _profiles(ids)
+    ids = [pk for pk in ids if pk in profiles]
+    return score_profiles(profile, ids, profiles, threshold=threshold, limit=limit)
+
+
+def score_profiles(
+    profile: Profile,
+    ids: list[int],
+    profiles: dict[int, Profile],
+    *,
+    threshold: float,
+    limit: int,
+    model: MatchModel | None = None,
+) -> list[Candidate]:
+    if not ids:
+        return []
+    model = model or current_model()
+    region = default_region()
+    probe = RecordTable.from_records([to_record(0, profile)], default_region=region)
+    table = RecordTable.from_records(
+        (to_record(pk, profiles[pk]) for pk in ids), default_region=region
+    )
+    rows = np.arange(len(ids), dtype=np.int64)
+    compared = compare_pairs(probe, table, np.zeros(len(ids), dtype=np.int64), rows)
+    scores = model.score(compared.levels)
+    best = [int(k) for k in np.argsort(-scores, kind="stable") if scores[k] >= threshold][:limit]
+    out = []
+    for k in best:
+        data = profiles[ids[k]]
+        reasons = pair_reasons(
+            model, compared.levels[k], names_swapped=bool(compared.names_swapped[k])
+        )
+        out.append(
+            Candidate(
+                id=ids[k],
+                label=profile_label(Entity.PERSON, data) or f"Person {ids[k]}",
+                email=(data.get("emails") or [""])[0],
+                phone=(data.get("phones") or [""])[0],
+                score=float(scores[k]),
+                reasons=tuple(reasons),
+            )
+        )
+    return out

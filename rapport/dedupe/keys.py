@@ -1,0 +1,150 @@
+"""The blocking-key table: how a duplicate check finds its few candidates in the database.
+
+Every server process can answer "who might this be?" with one indexed query,
+instead of each holding a million-record index in memory and keeping it fresh.
+Keys are the matching engine's exact blocking keys (normalised e-mail, E.164
+phone, surname sound + birth year, postcode + first initial, …), hashed to 64
+bits with a stable hash (Python's ``hash`` differs between processes).
+
+Kept fresh by ``person_keys_refresh`` (called by the people services after
+every create and update, inside their transaction) and rebuilt in full by
+``person_keys_rebuild`` (the scan job does it on its way, as it reads everyone).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+from django.db import connection, transaction
+
+from rapport.dedupe.models import Entity, MatchKey, MatchProfile
+from rapport.dedupe.profiles import Profile, default_region, person_profiles, to_record
+from rapport.people.demo import RowWriter, bulk_load
+from rapport_analytics.matching import RecordTable
+from rapport_analytics.matching.blocking import BLOCKING_KEYS, BlockingKey
+
+EXACT_KEYS: tuple[BlockingKey, ...] = tuple(k for k in BLOCKING_KEYS if k.exact)
+BATCH = 20_000
+
+
+def key_hash(entity: str, name: str, value: str) -> int:
+    digest = hashlib.blake2b(f"{entity}|{name}|{value}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def table_keys(table: RecordTable, entity: str = Entity.PERSON) -> list[list[tuple[str, int]]]:
+    """For each row of ``table``: its (key name, key hash) pairs, blanks left out."""
+    out: list[list[tuple[str, int]]] = [[] for _ in range(len(table))]
+    for key in EXACT_KEYS:
+        for column in key.values(table):
+            for row in np.flatnonzero(column != ""):
+                out[row].append((key.name, key_hash(entity, key.name, column[row])))
+    return out
+
+
+def profile_keys(profile: Profile) -> list[tuple[str, int]]:
+    table = RecordTable.from_records([to_record(0, profile)], default_region=default_region())
+    return table_keys(table)[0]
+
+
+def _rows(
+    ids: Sequence[int], profiles: Sequence[Profile], table: RecordTable
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    key_rows = [
+        (Entity.PERSON.value, hashed, pk)
+        for pk, keys in zip(ids, table_keys(table), strict=True)
+        for hashed in sorted({hashed for _, hashed in keys})
+    ]
+    profile_rows = [
+        (Entity.PERSON.value, pk, json.dumps(p, separators=(",", ":")))
+        for pk, p in zip(ids, profiles, strict=True)
+    ]
+    return key_rows, profile_rows
+
+
+def _table(ids: Sequence[int], profiles: Sequence[Profile]) -> RecordTable:
+    return RecordTable.from_records(
+        (to_record(pk, p) for pk, p in zip(ids, profiles, strict=True)),
+        default_region=default_region(),
+    )
+
+
+@transaction.atomic
+def person_keys_refresh(person_ids: Iterable[int]) -> None:
+    """Recompute the keys and profile of these people (a deleted person loses them)."""
+    ids = sorted({int(i) for i in person_ids})
+    MatchKey.objects.filter(entity=Entity.PERSON, record_id__in=ids).delete()
+    MatchProfile.objects.filter(entity=Entity.PERSON, record_id__in=ids).delete()
+    profiles = person_profiles(ids)
+    if not profiles:
+        return
+    alive = sorted(profiles)
+    batch = [profiles[pk] for pk in alive]
+    key_rows, _ = _rows(alive, batch, _table(alive, batch))
+    MatchKey.objects.bulk_create(
+        MatchKey(entity=entity, key=hashed, record_id=pk) for entity, hashed, pk in key_rows
+    )
+    MatchProfile.objects.bulk_create(
+        MatchProfile(entity=Entity.PERSON, record_id=pk, data=profiles[pk]) for pk in alive
+    )
+
+
+def person_keys_rebuild(
+    profiles: Iterable[tuple[int, Profile]],
+    *,
+    total: int = 0,
+    progress: Callable[[int], None] | None = None,
+) -> RecordTable:
+    """Replace every person's keys and profile with these, in one transaction.
+
+    Returns the people as one normalised table (each batch is normalised once,
+    for its keys), which is what the scan needs next.
+    """
+    tables: list[RecordTable] = []
+    with bulk_load([MatchKey, MatchProfile], rows=max(total, 0)):
+        MatchKey.objects.filter(entity=Entity.PERSON).delete()
+        MatchProfile.objects.filter(entity=Entity.PERSON).delete()
+        writer = RowWriter()
+        ids: list[int] = []
+        batch: list[Profile] = []
+        for pk, profile in profiles:
+            ids.append(pk)
+            batch.append(profile)
+            if len(ids) >= BATCH:
+                tables.append(_write(writer, ids, batch))
+                ids, batch = [], []
+                if progress is not None:
+                    progress(sum(len(t) for t in tables))
+        tables.append(_write(writer, ids, batch))
+    return RecordTable.concat(tables)
+
+
+def _write(writer: RowWriter, ids: list[int], batch: list[Profile]) -> RecordTable:
+    table = _table(ids, batch)
+    key_rows, profile_rows = _rows(ids, batch, table)
+    writer.insert(MatchKey, ("entity", "key", "record_id"), key_rows)
+    writer.insert(MatchProfile, ("entity", "record_id", "data"), profile_rows)
+    return table
+
+
+def candidate_ids(
+    keys: Sequence[tuple[str, int]], *, per_key: int, exclude: int | None = None
+) -> list[int]:
+    """Record ids sharing any of ``keys``, at most ``per_key`` per key (one query)."""
+    hashes = sorted({hashed for _, hashed in keys})
+    if not hashes:
+        return []
+    table = MatchKey._meta.db_table
+    parts = [
+        f"SELECT record_id FROM (SELECT record_id FROM {table} WHERE key = %s LIMIT {int(per_key)}) k{i}"  # noqa: S608 -- our table, integer limit
+        for i in range(len(hashes))
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ".join(parts), hashes)
+        found = {int(row[0]) for row in cursor.fetchall()}
+    found.discard(exclude or 0)
+    return sorted(found)

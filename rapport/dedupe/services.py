@@ -1,0 +1,95 @@
+"""Writes of the duplicates feature: scan requests and review decisions.
+
+Merging lives in ``rapport.dedupe.merge``; the scan itself in ``rapport.dedupe.scan``.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from rapport.accounts.access import access_record, can_edit, require_writer
+from rapport.accounts.models import User
+from rapport.core.errors import PermissionDenied, ValidationFailed
+from rapport.dedupe.models import (
+    Decision,
+    DuplicateCluster,
+    DuplicateDecision,
+    DuplicatePair,
+    Entity,
+    ReviewStatus,
+    ScanRun,
+    ScanStatus,
+)
+from rapport.people.models import Organization, Person
+
+
+def entity_model(entity: str) -> type[Person] | type[Organization]:
+    if entity == Entity.PERSON:
+        return Person
+    if entity == Entity.ORGANIZATION:
+        return Organization
+    raise ValidationFailed({"entity": ["Must be person or organization."]})
+
+
+def scan_request(*, entity: str, requested_by: User | None) -> ScanRun:
+    """A queued scan, or the one already queued or running (a second click adds nothing)."""
+    entity_model(entity)
+    if requested_by is not None:
+        require_writer(requested_by)
+    active = ScanRun.objects.filter(
+        entity=entity, status__in=[ScanStatus.QUEUED, ScanStatus.RUNNING]
+    ).first()
+    if active is not None:
+        return active
+    return ScanRun.objects.create(entity=entity, requested_by=requested_by)
+
+
+def scan_enqueue(*, entity: str, requested_by: User) -> ScanRun:
+    from rapport.dedupe.tasks import run_scan
+
+    run = scan_request(entity=entity, requested_by=requested_by)
+    if run.status == ScanStatus.QUEUED:
+        transaction.on_commit(lambda: run_scan(run.pk))
+    return run
+
+
+def _close_pairs(entity: str, a: int, b: int, status: str) -> None:
+    pairs = DuplicatePair.objects.filter(entity=entity, record_a=a, record_b=b)
+    cluster_ids = list(pairs.values_list("cluster_id", flat=True))
+    pairs.update(status=status)
+    for cluster in DuplicateCluster.objects.filter(pk__in=cluster_ids, status=ReviewStatus.OPEN):
+        if not cluster.pairs.filter(status=ReviewStatus.OPEN).exists():
+            cluster.status = status
+            cluster.save(update_fields=["status"])
+
+
+@transaction.atomic
+def decision_record(
+    *, actor: User | None, entity: str, record_a: int, record_b: int, decision: str
+) -> DuplicateDecision:
+    """Remember a reviewer's answer about a pair (a label for the next model fit)."""
+    a, b = sorted((int(record_a), int(record_b)))
+    if a == b:
+        raise ValidationFailed({"record_b": ["A record cannot be a duplicate of itself."]})
+    if decision not in Decision.values:
+        raise ValidationFailed({"decision": [f"Must be one of: {', '.join(Decision.values)}."]})
+    row, _ = DuplicateDecision.objects.update_or_create(
+        entity=entity, record_a=a, record_b=b,
+        defaults={"decision": decision, "decided_by": actor, "decided_at": timezone.now()},
+    )  # fmt: skip
+    status = ReviewStatus.MERGED if decision == Decision.DUPLICATE else ReviewStatus.DISMISSED
+    _close_pairs(entity, a, b, status)
+    return row
+
+
+def not_duplicate(*, actor: User, entity: str, record_a: int, record_b: int) -> DuplicateDecision:
+    """ "Not a duplicate": the user must be able to edit at least one of the two and see both."""
+    require_writer(actor)
+    model = entity_model(entity)
+    first = access_record(model.objects.all(), actor, pk=record_a)
+    second = access_record(model.objects.all(), actor, pk=record_b)
+    if not (can_edit(actor, first) or can_edit(actor, second)):
+        raise PermissionDenied("You may not change either record.")
+    return decision_record(actor=actor, entity=entity, record_a=first.pk, record_b=second.pk,
+                           decision=Decision.NOT_DUPLICATE)  # fmt: skip
