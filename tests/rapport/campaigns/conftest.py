@@ -51,7 +51,9 @@ class Sink:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self.lock:
-            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+            self.received.append(
+                Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content)
+            )
         if self.delay:
             time.sleep(self.delay)  # a slow server: the client waits for this answer
         return "250 Message accepted for delivery"

@@ -64,7 +64,9 @@ def test_a_template_arrives_merged_with_headers_and_a_working_unsubscribe_link(
     assert client.post(urlparse(link).path, {"List-Unsubscribe": "One-Click"}).status_code == 200
 
 
-def test_merged_values_are_values_not_code(smtp_sink: Any, workspace: Any, make_person: Any) -> None:
+def test_merged_values_are_values_not_code(
+    smtp_sink: Any, workspace: Any, make_person: Any
+) -> None:
     # Given a person whose name looks like markup and template code
     person = make_person(first_name="<b>{{ owner.email }}</b>", emails=["x@example.com"])
     template = template_create(actor=workspace.rep, data={
@@ -95,7 +97,9 @@ def test_unknown_merge_fields_are_refused_when_the_template_is_saved(workspace: 
 
 
 @pytest.mark.parametrize("consent", ["unknown", "declined", "withdrawn"])
-def test_no_marketing_email_without_opt_in(smtp_sink: Any, workspace: Any, make_person: Any, consent: str) -> None:
+def test_no_marketing_email_without_opt_in(
+    smtp_sink: Any, workspace: Any, make_person: Any, consent: str
+) -> None:
     person = make_person(emails=["no@example.com"], email_consent=consent)
     data = {"kind": TemplateKind.MARKETING, "subject": "Offer", "body_text": "Buy"}
     with pytest.raises(ValidationFailed):
@@ -106,7 +110,9 @@ def test_no_marketing_email_without_opt_in(smtp_sink: Any, workspace: Any, make_
     assert OutboundEmail.objects.get().kind == "transactional"
 
 
-def test_consent_withdrawn_after_queueing_stops_the_send(smtp_sink: Any, workspace: Any, ana: Any) -> None:
+def test_consent_withdrawn_after_queueing_stops_the_send(
+    smtp_sink: Any, workspace: Any, ana: Any
+) -> None:
     from rapport.campaigns.services.single import email_deliver
 
     message = OutboundEmail.objects.create(
@@ -127,7 +133,9 @@ def test_only_people_you_may_edit_can_be_emailed(smtp_sink: Any, workspace: Any,
     assert smtp_sink.received == []
 
 
-def test_an_unreachable_mail_server_marks_the_email_failed(settings: Any, workspace: Any, ana: Any) -> None:
+def test_an_unreachable_mail_server_marks_the_email_failed(
+    settings: Any, workspace: Any, ana: Any
+) -> None:
     from tests.rapport.campaigns.conftest import free_port
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
