@@ -1,0 +1,116 @@
+"""A worker killed with SIGKILL in the middle of a campaign, then started again: the
+SMTP server receives each recipient's e-mail exactly once.
+
+Everything runs for real: ``rapport migrate``, ``rapport shell`` to set up and schedule
+the campaign, ``rapport worker`` (the huey consumer) on a file SQLite database in
+tmp_path, and a deliberately slow SMTP server on loopback so the kill lands mid-send.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.rapport.campaigns.conftest import start_sink
+
+RECIPIENTS = 30
+KILL_AFTER = 8
+
+SETUP = f"""
+from rapport.accounts.services import user_create
+from rapport.campaigns.services.campaigns import campaign_create, campaign_schedule
+from rapport.campaigns.services.templates import template_create
+from rapport.people.services import person_create
+boss, _ = user_create(username="boss", role="admin", password="correct horse battery staple")
+ids = [person_create(actor=boss, data={{"first_name": f"P{{i}}", "emails": [f"p{{i}}@example.com"],
+       "email_consent": "granted"}}).pk for i in range({RECIPIENTS})]
+t = template_create(actor=boss, data={{"name": "N", "kind": "marketing", "subject": "Hi {{{{ person.first_name }}}}",
+    "body_text": "Hello"}})
+c = campaign_create(actor=boss, data={{"name": "Crash", "template_id": t.pk, "audience_kind": "static",
+    "person_ids": ids}})
+campaign_schedule(actor=boss, campaign=c)
+print("campaign", c.pk)
+"""
+
+
+def _rapport(*args: str, env: dict[str, str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "rapport.cli", *args], env=env, text=True,
+                          capture_output=True, check=True, timeout=300, **kwargs)  # type: ignore[call-overload, no-any-return]  # fmt: skip
+
+
+def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    handle = log.open("ab")
+    return subprocess.Popen([sys.executable, "-m", "rapport.cli", "worker", "--workers", "2"],
+                            env=env, stdout=handle, stderr=subprocess.STDOUT)  # fmt: skip
+
+
+def _status(db: Path) -> tuple[str, dict[str, int]]:
+    with sqlite3.connect(db, timeout=20) as conn:
+        (campaign,) = conn.execute("select status from campaigns_campaign").fetchone()
+        rows = conn.execute(
+            "select status, count(*) from campaigns_campaignrecipient group by status"
+        )
+        return campaign, dict(rows.fetchall())
+
+
+@pytest.mark.real_worker
+@pytest.mark.slow
+def test_a_worker_killed_mid_campaign_and_restarted_sends_each_email_once(tmp_path: Path) -> None:
+    sink, controller = start_sink(delay=0.15)
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update({
+        "RAPPORT_DATA_DIR": str(tmp_path / "data"), "RAPPORT_SECRET_KEY": "crash-test-key",
+        "RAPPORT_EMAIL_HOST": "127.0.0.1", "RAPPORT_EMAIL_PORT": str(sink.port),
+        "RAPPORT_FROM_EMAIL": "crm@example.com", "DJANGO_SETTINGS_MODULE": "config.settings",
+        "RAPPORT_LOG_LEVEL": "WARNING",
+    })  # fmt: skip
+    db = tmp_path / "data" / "rapport.sqlite3"
+    log = tmp_path / "worker.log"
+    workers: list[subprocess.Popen[bytes]] = []
+    try:
+        # Given a campaign to 30 people, scheduled to go now
+        _rapport("migrate", "--no-input", env=env)
+        assert "campaign" in _rapport("shell", "-c", SETUP, env=env).stdout
+        # When the worker has handed over a few e-mails and is killed outright
+        workers.append(_worker(env, log))
+        deadline = time.monotonic() + 120
+        while len(sink.received) < KILL_AFTER:
+            assert time.monotonic() < deadline, log.read_text()
+            assert workers[0].poll() is None, log.read_text()
+            time.sleep(0.02)
+        os.kill(workers[0].pid, signal.SIGKILL)
+        workers[0].wait()
+        before_restart = len(sink.received)
+        assert before_restart < RECIPIENTS
+        # And a worker is started again
+        workers.append(_worker(env, log))
+        deadline = time.monotonic() + 120
+        while _status(db)[0] != "sent":
+            assert time.monotonic() < deadline, (_status(db), log.read_text())
+            time.sleep(0.2)
+        time.sleep(0.5)  # let the last message's answer reach the sink's list
+        # Then every recipient got the campaign exactly once
+        counts = Counter(r.rcpt_tos[0] for r in sink.received)
+        assert counts == Counter({f"p{i}@example.com": 1 for i in range(RECIPIENTS)})
+        # And the database says so: sent, or (for the one cut off mid-hand-off) unconfirmed
+        _, statuses = _status(db)
+        assert set(statuses) <= {"sent", "unconfirmed"}, statuses
+        assert sum(statuses.values()) == RECIPIENTS
+        assert statuses.get("unconfirmed", 0) <= 5
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+        controller.stop()
