@@ -23,7 +23,7 @@ from rapport.accounts.models import Role, User
 from rapport.activities.markdown import mentioned_usernames
 from rapport.activities.models import HAND_LOGGED, Activity, ActivityKind, ActivityLink
 from rapport.activities.notify import notification_create
-from rapport.core.errors import PermissionDenied, StaleVersion, ValidationFailed
+from rapport.core.errors import NotFound, PermissionDenied, StaleVersion, ValidationFailed
 from rapport.people.models import Organization, Person
 
 MAX_DURATION_MINUTES = 24 * 60
@@ -141,20 +141,18 @@ def _activity_url(people: Sequence[Person], orgs: Sequence[Organization]) -> str
 def _visible_records(
     user: User, person_ids: Sequence[int], org_ids: Sequence[int]
 ) -> tuple[list[Person], list[Organization]]:
-    """The records named, each of which the user must be able to see (else 422, not a leak)."""
+    """The records named, each of which the user must be able to see.
+
+    Naming a record one may not see is answered as asking for it would be: not found.
+    """
     people = list(visible_to(Person.objects.filter(pk__in=set(person_ids)), user))
     orgs = list(visible_to(Organization.objects.filter(pk__in=set(org_ids)), user))
-    errors: dict[str, list[str]] = {}
     if len(people) != len(set(person_ids)):
-        errors["people"] = ["One of these people does not exist or you may not see them."]
+        raise NotFound("One of these people does not exist, or you may not see them.")
     if len(orgs) != len(set(org_ids)):
-        errors["organizations"] = [
-            "One of these organisations does not exist or you may not see it."
-        ]
-    if not people and not orgs and not errors:
-        errors["people"] = ["Link the activity to at least one person or organisation."]
-    if errors:
-        raise ValidationFailed(errors)
+        raise NotFound("One of these organisations does not exist, or you may not see it.")
+    if not people and not orgs:
+        raise ValidationFailed({"people": ["Link it to at least one person or organisation."]})
     return people, orgs
 
 
