@@ -92,6 +92,9 @@ class Environment:
     default_from_email: str
     api_rate_limit_per_minute: int
     log_level: str
+    import_max_bytes: int
+    import_max_rows: int
+    import_max_field_chars: int
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -122,4 +125,7 @@ def load() -> Environment:
         default_from_email=os.environ.get("RAPPORT_FROM_EMAIL", "rapport@localhost"),
         api_rate_limit_per_minute=_int("RAPPORT_API_RATE_LIMIT", 600),
         log_level=os.environ.get("RAPPORT_LOG_LEVEL", "INFO").upper(),
+        import_max_bytes=_int("RAPPORT_IMPORT_MAX_MB", 1024) * 1024 * 1024,
+        import_max_rows=_int("RAPPORT_IMPORT_MAX_ROWS", 2_000_000),
+        import_max_field_chars=_int("RAPPORT_IMPORT_MAX_FIELD_CHARS", 10_000),
     )

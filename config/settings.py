@@ -202,6 +202,9 @@ RAPPORT: dict[str, Any] = {
     "API_RATE_LIMIT_PER_MINUTE": ENV.api_rate_limit_per_minute,
     "LIST_PAGE_SIZE": 50,
     "COUNT_CAP": 10_000,
+    "IMPORT_MAX_BYTES": ENV.import_max_bytes,
+    "IMPORT_MAX_ROWS": ENV.import_max_rows,
+    "IMPORT_MAX_FIELD_CHARS": ENV.import_max_field_chars,
 }
 
 LOGGING = {

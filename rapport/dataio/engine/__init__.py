@@ -1,0 +1,1 @@
+"""The import engine: batches of cleaned rows written with one query per lookup."""

@@ -1,0 +1,121 @@
+"""What the people and organisation writers share: owners, tags, keys, results."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from rapport.accounts.access import assignable_owner_ok
+from rapport.accounts.models import User
+from rapport.dataio.cleaning import CleanRow
+from rapport.dataio.models import ImportIssue, ImportJob
+from rapport.people.demo import RowWriter
+from rapport.people.models import Tag
+from rapport.people.services import tags_get_or_create
+
+FINGERPRINT_SOURCE = "rapport:row"
+AUDIT_COLUMNS = ("created_at", "actor_id", "actor_label", "action", "entity_type", "entity_id",
+                 "changes")  # fmt: skip
+EXTERNAL_ID_COLUMNS = ("entity", "source", "value", "person_id", "organization_id")
+
+
+@dataclass
+class BatchResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    flagged: int = 0
+    rejected: int = 0
+    issues: list[ImportIssue] = field(default_factory=list)
+
+    def reject(self, job: ImportJob, line: int, column: str, value: str, reason: str) -> None:
+        self.rejected += 1
+        self.issues.append(ImportIssue(job=job, line=line, column=column[:255],
+                                       value=value[:200], reason=reason[:500]))  # fmt: skip
+
+    def flag(self, job: ImportJob, line: int, column: str, value: str, reason: str) -> None:
+        self.flagged += 1
+        self.issues.append(ImportIssue(job=job, line=line, column=column[:255], value=value[:200],
+                                       reason=reason[:500], rejected=False))  # fmt: skip
+
+
+class ImportContext:
+    """Per-job state that outlives a batch: the actor, caches of owners, tags and organisations."""
+
+    def __init__(self, job: ImportJob, actor: User) -> None:
+        self.job = job
+        self.actor = actor
+        self.now: datetime = timezone.now()
+        self.label = f"import {job.pk} of {job.original_name}"[:150]
+        self.actor_label = (actor.username or "system")[:150]
+        self.default_team_id = (
+            min(actor.team_ids) if actor.team_ids and not actor.is_admin else None
+        )
+        self._owners: dict[str, User | None] = {}
+        self._tags: dict[str, int] = {}
+        self.org_ids: dict[str, int] = {}
+        self.writer = RowWriter()
+
+    def audit_rows(self, action: str, entity_type: str, items: Iterable[tuple[int, dict[str, Any]]]
+                   ) -> list[tuple[Any, ...]]:  # fmt: skip
+        at = self.writer.dt(self.now)
+        actor_id = self.actor.pk
+        return [(at, actor_id, self.actor_label, action, entity_type, pk, json.dumps(changes))
+                for pk, changes in items]  # fmt: skip
+
+    def load_owners(self, refs: Iterable[str]) -> None:
+        wanted = {r for r in refs if r and r not in self._owners}
+        if not wanted:
+            return
+        lowered = {r.lower() for r in wanted}
+        found = User.objects.filter(
+            Q(username__in=wanted) | Q(email__in=lowered) | Q(email__in=wanted), is_active=True
+        ).prefetch_related("teams")
+        by_ref: dict[str, User] = {}
+        for user in found:
+            by_ref[user.username] = user
+            if user.email:
+                by_ref[user.email.lower()] = user
+        for ref in wanted:
+            self._owners[ref] = by_ref.get(ref) or by_ref.get(ref.lower())
+
+    def owner_and_team(self, ref: str) -> tuple[int | None, int | None]:
+        """The row's owner (the importer when none is named) and team; ValueError if not allowed."""
+        if not ref:
+            return self.actor.pk, self.default_team_id
+        owner = self._owners.get(ref)
+        if owner is None:
+            raise ValueError(f"no active user {ref!r}")
+        if not assignable_owner_ok(self.actor, owner):
+            raise ValueError(f"you may not give records to {ref!r}")
+        team_ids = owner.team_ids
+        return owner.pk, (min(team_ids) if team_ids else self.default_team_id)
+
+    def tag_ids(self, names: Iterable[str]) -> dict[str, int]:
+        missing = sorted({n for n in names if n not in self._tags})
+        if missing:
+            for tag in tags_get_or_create(missing):
+                self._tags[tag.name] = tag.pk
+            # tags_get_or_create may clean a name; map what we asked for as well.
+            for name in missing:
+                if name not in self._tags:
+                    match = Tag.objects.filter(name=name.strip()).first()
+                    if match is not None:
+                        self._tags[name] = match.pk
+        return self._tags
+
+
+def fingerprint(row: CleanRow) -> str:
+    """A stable digest of a row that has no key value, so importing it twice matches."""
+    payload = json.dumps(
+        [sorted(row.values.items()), row.emails, row.phones, row.tags,
+         sorted(row.custom.items()), row.organization], default=str, ensure_ascii=False,
+    )  # fmt: skip
+    return hashlib.sha1(payload.encode("utf-8"), usedforsecurity=False).hexdigest()

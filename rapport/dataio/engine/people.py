@@ -1,0 +1,397 @@
+"""Writing a batch of cleaned people rows: match by key, then create or update.
+
+Per batch: one query per lookup (e-mails, phones, external ids) whatever the
+batch size, new people and their e-mails, phones, tags, affiliations, external
+ids and audit events written as plain rows (``RowWriter``: executemany on SQLite,
+COPY on PostgreSQL). Every created or updated person gets its own audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from rapport.accounts.access import can_edit, visible_to
+from rapport.core.models import AuditEvent
+from rapport.dataio.cleaning import CleanRow
+from rapport.dataio.engine.common import (
+    AUDIT_COLUMNS,
+    EXTERNAL_ID_COLUMNS,
+    FINGERPRINT_SOURCE,
+    BatchResult,
+    ImportContext,
+    fingerprint,
+)
+from rapport.dataio.models import Entity, ExternalId
+from rapport.people.demo import PERSON_COLUMNS
+from rapport.people.models import (
+    Affiliation,
+    Organization,
+    Person,
+    PersonEmail,
+    PersonPhone,
+)
+from rapport.people.search import build_search_text
+
+Item = tuple[tuple[int | None, int | None], str, CleanRow]
+Rows = list[tuple[Any, ...]]
+SCALARS = ("honorific", "first_name", "middle_name", "last_name", "suffix", "title", "birthday",
+           "source", "lifecycle_stage", "email_consent", "street", "city", "region", "postcode",
+           "country")  # fmt: skip
+
+
+def _key_value(row: CleanRow, key: str) -> str:
+    if key == "email" and row.emails:
+        return "e:" + row.emails[0]
+    if key == "phone" and row.phones:
+        return "p:" + row.phones[0]
+    if key == "external_id" and row.external_id:
+        return "x:" + row.external_id
+    return "f:" + fingerprint(row)
+
+
+def write_people(ctx: ImportContext, rows: list[CleanRow], key: str) -> BatchResult:
+    result = BatchResult()
+    good = _owned_rows(ctx, rows, result)
+    _resolve_orgs(ctx, [r for _, _, r in good])
+    pending = good
+    while pending:
+        # Rows repeating a key already in this round wait for the next, where they
+        # find the record the first one created: the same as across batches.
+        seen: set[str] = set()
+        this_round: list[Item] = []
+        later: list[Item] = []
+        for item in pending:
+            k = _key_value(item[2], key)
+            (later if k in seen else this_round).append(item)
+            seen.add(k)
+        _write_round(ctx, this_round, key, result)
+        pending = later
+    return result
+
+
+def _owned_rows(ctx: ImportContext, rows: list[CleanRow], result: BatchResult
+                ) -> list[tuple[tuple[int | None, int | None], str, CleanRow]]:  # fmt: skip
+    job = ctx.job
+    ctx.load_owners(r.owner for r in rows if not r.errors)
+    good = []
+    for row in rows:
+        if row.errors:
+            column, value, reason = row.errors[0]
+            more = f" (and {len(row.errors) - 1} more problems)" if len(row.errors) > 1 else ""
+            result.reject(job, row.line, column, value, reason + more)
+            continue
+        try:
+            owner_team = ctx.owner_and_team(row.owner)
+        except ValueError as exc:
+            result.reject(job, row.line, "owner", row.owner, str(exc))
+            continue
+        good.append((owner_team, "", row))
+    return good
+
+
+def _resolve_orgs(ctx: ImportContext, rows: list[CleanRow]) -> None:
+    """Organisation names → ids: visible ones by name (any case), the rest created."""
+    wanted = {r.organization.lower(): r.organization for r in rows if r.organization}
+    missing = [n for n in wanted if n not in ctx.org_ids]
+    if not missing:
+        return
+    found = (
+        visible_to(Organization.objects.alive(), ctx.actor)
+        .annotate(lname=Lower("name"))
+        .filter(lname__in=missing)
+        .order_by("id")
+        .values_list("lname", "id")
+    )
+    for lname, pk in found:
+        ctx.org_ids.setdefault(lname, pk)
+    new = [
+        Organization(
+            name=wanted[n], owner_id=ctx.actor.pk, team_id=ctx.default_team_id,
+            search_text=build_search_text(names=[wanted[n]]), created_at=ctx.now, updated_at=ctx.now,
+        )
+        for n in missing if n not in ctx.org_ids
+    ]  # fmt: skip
+    if new:
+        Organization.objects.bulk_create(new)
+        for org in new:
+            ctx.org_ids[org.name.lower()] = org.pk
+        ctx.writer.insert(AuditEvent, AUDIT_COLUMNS, ctx.audit_rows(
+            "create", "organization", ((o.pk, {"import": [None, ctx.label]}) for o in new)))  # fmt: skip
+
+
+def _lookup(rows: list[CleanRow], key: str) -> dict[str, Any]:
+    emails = {e for r in rows for e in r.emails}
+    phones = {p for r in rows for p in r.phones}
+    by_email: dict[str, set[int]] = defaultdict(set)
+    by_phone: dict[str, set[int]] = defaultdict(set)
+    if emails:
+        for email, pid in PersonEmail.objects.filter(
+            email__in=emails, person__deleted_at__isnull=True
+        ).values_list("email", "person_id"):
+            by_email[email].add(pid)
+    if phones:
+        for number, pid in PersonPhone.objects.filter(
+            number__in=phones, person__deleted_at__isnull=True
+        ).values_list("number", "person_id"):
+            by_phone[number].add(pid)
+    external = {"x:" + r.external_id for r in rows if r.external_id}
+    prints = {_key_value(r, key) for r in rows}
+    prints = {p for p in prints if p.startswith("f:")}
+    by_ext: dict[str, int] = {}
+    if external or prints:
+        query = Q(source=FINGERPRINT_SOURCE, value__in=[p[2:] for p in prints])
+        if external:
+            query |= Q(value__in=[x[2:] for x in external])
+        for source, value, pid in ExternalId.objects.filter(
+            query, entity=Entity.PERSON, person__deleted_at__isnull=True
+        ).values_list("source", "value", "person_id"):
+            if source == FINGERPRINT_SOURCE:
+                by_ext["f:" + value] = pid
+            else:
+                by_ext.setdefault(f"{source}|x:{value}", pid)
+    return {"email": by_email, "phone": by_phone, "ext": by_ext}
+
+
+def _match(row: CleanRow, key: str, found: dict[str, Any], source: str) -> int | None:
+    k = _key_value(row, key)
+    if k.startswith("e:"):
+        ids = found["email"].get(k[2:])
+        return min(ids) if ids else None
+    if k.startswith("p:"):
+        ids = found["phone"].get(k[2:])
+        return min(ids) if ids else None
+    if k.startswith("x:"):
+        pid = found["ext"].get(f"{source}|{k}")
+        return int(pid) if pid is not None else None
+    pid = found["ext"].get(k)
+    return int(pid) if pid is not None else None
+
+
+def _write_round(ctx: ImportContext, items: list[tuple[tuple[int | None, int | None], str, CleanRow]],
+                 key: str, result: BatchResult) -> None:  # fmt: skip
+    job = ctx.job
+    rows = [r for _, _, r in items]
+    found = _lookup(rows, key)
+    matches = {id(r): _match(r, key, found, job.source) for r in rows}
+    matched_ids = {m for m in matches.values() if m is not None}
+    people = {p.pk: p for p in Person.objects.filter(pk__in=matched_ids)} if matched_ids else {}
+    new_emails: dict[str, int] = {}
+    new_phones: dict[str, int] = {}
+    creates: list[tuple[tuple[int | None, int | None], CleanRow]] = []
+    updates: list[tuple[Person, CleanRow]] = []
+    for owner_team, _, row in items:
+        pid = matches[id(row)]
+        if pid is not None and not can_edit(ctx.actor, people[pid]):
+            result.reject(job, row.line, "", "", "matches an existing person you may not change")
+            continue
+        _flag_shared(ctx, row, pid, found, new_emails, new_phones, result)
+        if pid is None:
+            creates.append((owner_team, row))
+            for e in row.emails:
+                new_emails.setdefault(e, -row.line)
+            for p in row.phones:
+                new_phones.setdefault(p, -row.line)
+        else:
+            updates.append((people[pid], row))
+    if creates:
+        _create(ctx, creates, key, found)
+        result.created += len(creates)
+    if updates:
+        changed = _update(ctx, updates, found)
+        result.updated += changed
+        result.unchanged += len(updates) - changed
+
+
+def _flag_shared(ctx: ImportContext, row: CleanRow, pid: int | None, found: dict[str, Any],
+                 new_emails: dict[str, int], new_phones: dict[str, int], result: BatchResult
+                 ) -> None:  # fmt: skip
+    """A row whose e-mail or phone already belongs to someone else is flagged (and imported)."""
+    for kind, values, existing, batch in (("e-mail", row.emails, found["email"], new_emails),
+                                          ("phone", row.phones, found["phone"], new_phones)):  # fmt: skip
+        for value in values:
+            others = sorted(existing.get(value, set()) - {pid})
+            in_file = batch.get(value)
+            if others or in_file is not None:
+                where = f"person #{others[0]}" if others else f"the person on line {-in_file}"  # type: ignore[operator]
+                result.flag(ctx.job, row.line, kind, value,
+                            f"possible duplicate: the same {kind} as {where}")  # fmt: skip
+                return
+
+
+def _birthday(ctx: ImportContext, value: str | None) -> Any:
+    if not value:
+        return None
+    return ctx.writer.date(dt.date.fromisoformat(value))
+
+
+def _create(ctx: ImportContext, creates: list[tuple[tuple[int | None, int | None], CleanRow]],
+            key: str, found: dict[str, Any]) -> None:  # fmt: skip
+    writer, job = ctx.writer, ctx.job
+    ids = writer.reserve_ids(Person, len(creates))
+    now = writer.dt(ctx.now)
+    tag_ids = ctx.tag_ids({t for _, r in creates for t in r.tags})
+    people: Rows = []
+    emails: Rows = []
+    phones: Rows = []
+    affiliations: Rows = []
+    tags: Rows = []
+    externals: Rows = []
+    audits: list[tuple[int, dict[str, Any]]] = []
+    for pk, ((owner_id, team_id), row) in zip(ids, creates, strict=True):
+        v = row.values
+        consent = v.get("email_consent", "unknown")
+        people.append((
+            pk, now, now, json.dumps(row.custom), None, 1, v.get("street", ""), v.get("city", ""),
+            v.get("region", ""), v.get("postcode", ""), v.get("country", ""), v.get("honorific", ""),
+            v.get("first_name", ""), v.get("middle_name", ""), v.get("last_name", ""),
+            v.get("suffix", ""), row.emails[0] if row.emails else "",
+            row.phones[0] if row.phones else "", v.get("title", ""), _birthday(ctx, v.get("birthday")),
+            v.get("source", ""), v.get("lifecycle_stage", "prospect"), consent,
+            now if consent != "unknown" else None, "import" if consent != "unknown" else "",
+            row.search_text, owner_id, team_id,
+        ))  # fmt: skip
+        emails.extend((e, "", i == 0, pk) for i, e in enumerate(row.emails))
+        phones.extend((p, "", i == 0, pk) for i, p in enumerate(row.phones))
+        if row.organization:
+            affiliations.append(
+                (v.get("title", "")[:150], True, ctx.org_ids[row.organization.lower()], pk)
+            )
+        tags.extend((pk, tag_ids[t]) for t in row.tags)
+        if row.external_id:
+            externals.append(("person", job.source, row.external_id, pk, None))
+        if _key_value(row, key).startswith("f:"):
+            externals.append(("person", FINGERPRINT_SOURCE, fingerprint(row), pk, None))
+        audits.append((pk, {"import": [None, ctx.label]}))
+    writer.insert(Person, PERSON_COLUMNS, people)
+    writer.insert(PersonEmail, ("email", "label", "is_primary", "person_id"), emails)
+    writer.insert(PersonPhone, ("number", "label", "is_primary", "person_id"), phones)
+    writer.insert(Affiliation, ("role", "is_primary", "organization_id", "person_id"), affiliations)
+    writer.insert(Person.tags.through, ("person_id", "tag_id"), tags)
+    _insert_external_ids(ctx, externals, found)
+    writer.insert(AuditEvent, AUDIT_COLUMNS, ctx.audit_rows("create", "person", audits))
+
+
+def _insert_external_ids(ctx: ImportContext, externals: list[tuple[Any, ...]],
+                         found: dict[str, Any]) -> None:  # fmt: skip
+    """An external id already held by another record stays with it (the row was flagged)."""
+    fresh, seen = [], set()
+    for row in externals:
+        marker = f"{row[1]}|x:{row[2]}" if row[1] != FINGERPRINT_SOURCE else f"f:{row[2]}"
+        if marker not in found["ext"] and (row[1], row[2]) not in seen:
+            seen.add((row[1], row[2]))
+            fresh.append(row)
+    ctx.writer.insert(ExternalId, EXTERNAL_ID_COLUMNS, fresh)
+
+
+def _update(
+    ctx: ImportContext, updates: list[tuple[Person, CleanRow]], found: dict[str, Any]
+) -> int:
+    """Fill in and change what the row says; blank cells never erase. Returns how many changed."""
+    pids = [p.pk for p, _ in updates]
+    have_emails: dict[int, list[str]] = defaultdict(list)
+    have_phones: dict[int, list[str]] = defaultdict(list)
+    have_orgs: dict[int, dict[int, str]] = defaultdict(dict)
+    for pid, email in PersonEmail.objects.filter(person_id__in=pids).values_list(
+        "person_id", "email"
+    ):
+        have_emails[pid].append(email)
+    for pid, number in PersonPhone.objects.filter(person_id__in=pids).values_list(
+        "person_id", "number"
+    ):
+        have_phones[pid].append(number)
+    for pid, oid, name in Affiliation.objects.filter(person_id__in=pids).values_list(
+        "person_id", "organization_id", "organization__name"
+    ):
+        have_orgs[pid][oid] = name
+    have_tags: dict[int, set[int]] = defaultdict(set)
+    for pid, tid in Person.tags.through.objects.filter(person_id__in=pids).values_list(
+        "person_id", "tag_id"
+    ):
+        have_tags[pid].add(tid)
+    tag_ids = ctx.tag_ids({t for _, r in updates for t in r.tags})
+    emails: Rows = []
+    phones: Rows = []
+    affiliations: Rows = []
+    tags: Rows = []
+    externals: Rows = []
+    audits: list[tuple[int, dict[str, Any]]] = []
+    changed_people: list[Person] = []
+    for person, row in updates:
+        changes: dict[str, list[Any]] = {}
+        for field in SCALARS:
+            if field not in row.values:
+                continue
+            value: Any = row.values[field]
+            if field == "birthday":
+                value = dt.date.fromisoformat(value)
+            old = getattr(person, field)
+            if old != value:
+                changes[field] = [old, value]
+                setattr(person, field, value)
+        if "email_consent" in changes:
+            person.email_consent_at, person.email_consent_method = ctx.now, "import"
+        merged = {**person.custom_fields, **row.custom}
+        if merged != person.custom_fields:
+            changes["custom_fields"] = [dict(person.custom_fields), merged]
+            person.custom_fields = merged
+        add_emails = [e for e in row.emails if e not in have_emails[person.pk]]
+        add_phones = [p for p in row.phones if p not in have_phones[person.pk]]
+        if add_emails:
+            changes["emails"] = [have_emails[person.pk], have_emails[person.pk] + add_emails]
+            emails.extend(
+                (e, "", not person.email and i == 0, person.pk) for i, e in enumerate(add_emails)
+            )
+            person.email = person.email or add_emails[0]
+        if add_phones:
+            changes["phones"] = [have_phones[person.pk], have_phones[person.pk] + add_phones]
+            phones.extend(
+                (p, "", not person.phone and i == 0, person.pk) for i, p in enumerate(add_phones)
+            )
+            person.phone = person.phone or add_phones[0]
+        new_tags = [t for t in row.tags if tag_ids[t] not in have_tags[person.pk]]
+        if new_tags:
+            changes["tags"] = [None, new_tags]
+            tags.extend((person.pk, tag_ids[t]) for t in new_tags)
+        org_id = ctx.org_ids[row.organization.lower()] if row.organization else None
+        if org_id is not None and org_id not in have_orgs[person.pk]:
+            changes["organizations"] = [None, row.organization]
+            affiliations.append((person.title[:150], not have_orgs[person.pk], org_id, person.pk))
+            have_orgs[person.pk][org_id] = row.organization
+        if row.external_id and f"{ctx.job.source}|x:{row.external_id}" not in found["ext"]:
+            externals.append(("person", ctx.job.source, row.external_id, person.pk, None))
+        if not changes:
+            continue
+        if changes:
+            person.version += 1
+            person.updated_at = ctx.now
+            person.search_text = build_search_text(
+                names=[person.first_name, person.middle_name, person.last_name],
+                emails=have_emails[person.pk] + add_emails, phones=have_phones[person.pk] + add_phones,
+                extra=list(have_orgs[person.pk].values()),
+            )  # fmt: skip
+            changed_people.append(person)
+            audits.append((person.pk, {**_jsonable(changes), "import": [None, ctx.label]}))
+    if changed_people:
+        Person.objects.bulk_update(
+            changed_people,
+            [*SCALARS, "email_consent_at", "email_consent_method", "custom_fields", "email",
+             "phone", "version", "updated_at", "search_text"],
+        )  # fmt: skip
+    w = ctx.writer
+    w.insert(PersonEmail, ("email", "label", "is_primary", "person_id"), emails)
+    w.insert(PersonPhone, ("number", "label", "is_primary", "person_id"), phones)
+    w.insert(Affiliation, ("role", "is_primary", "organization_id", "person_id"), affiliations)
+    w.insert(Person.tags.through, ("person_id", "tag_id"), tags)
+    _insert_external_ids(ctx, externals, found)
+    w.insert(AuditEvent, AUDIT_COLUMNS, ctx.audit_rows("update", "person", audits))
+    return len(changed_people)
+
+
+def _jsonable(changes: dict[str, list[Any]]) -> dict[str, Any]:
+    return json.loads(json.dumps(changes, default=str))

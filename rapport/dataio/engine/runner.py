@@ -1,0 +1,238 @@
+"""Running an import job: scan the file, then clean and write it batch by batch.
+
+Crash safety: each batch is written in ONE transaction together with the job's
+progress (``rows_done`` and the counts) and its row issues. A job killed at any
+moment has either all of a batch or none of it, and a restart skips the rows
+already done; rows are matched by key before insert, so even a rerun from the
+start creates nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from multiprocessing.pool import Pool
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from rapport.accounts.models import User
+from rapport.dataio.cleaning import CleanConfig, CleanRow, clean_row
+from rapport.dataio.engine.common import BatchResult, ImportContext
+from rapport.dataio.engine.organizations import write_organizations
+from rapport.dataio.engine.people import write_people
+from rapport.dataio.fields import CUSTOM_PREFIX, KEYS, fields_for
+from rapport.dataio.models import Entity, ImportIssue, ImportJob, JobStatus
+from rapport.dataio.readers import FileProblem, Row, Table, open_table
+from rapport.people.custom_fields import definitions_for
+
+logger = logging.getLogger(__name__)
+BATCH_ROWS = 5000
+CLEAN_CHUNK = 1000
+Progress = Callable[[ImportJob], None]
+
+
+def job_path(job: ImportJob) -> Path:
+    return Path(job.file.path)
+
+
+def open_job_table(job: ImportJob) -> Table:
+    return open_table(
+        job_path(job),
+        max_field_chars=int(settings.RAPPORT["IMPORT_MAX_FIELD_CHARS"]),
+        file_format=job.file_format,
+        delimiter=job.delimiter,
+        name=job.original_name,
+    )
+
+
+def mapping_problems(job: ImportJob, headers: list[str]) -> list[str]:
+    """What stops this mapping from importing anything useful (empty when it is fine)."""
+    problems = []
+    known = fields_for(job.entity)
+    targets = {f for c, f in job.mapping.items() if f and c in headers}
+    unknown = {f for f in targets if f not in known}
+    if unknown:
+        problems.append(f"Unknown fields in the mapping: {', '.join(sorted(unknown))}.")
+    if not targets:
+        problems.append("No column is mapped to a field.")
+    if job.key not in KEYS[job.entity]:
+        problems.append(f"Choose the key for updates: one of {', '.join(KEYS[job.entity])}.")
+    elif job.key not in targets and not (job.key == "name" and "name" in targets):
+        problems.append(f"The key {KEYS[job.entity][job.key]!r} is not mapped to any column.")
+    if job.entity == Entity.ORGANIZATION and "name" not in targets:
+        problems.append("Map a column to the organisation's name.")
+    return problems
+
+
+def clean_config(job: ImportJob, headers: list[str]) -> CleanConfig:
+    columns = tuple((i, h, job.mapping[h]) for i, h in enumerate(headers) if job.mapping.get(h, ""))
+    custom = (
+        {d.key: d for d in definitions_for(job.entity)}
+        if any(f.startswith(CUSTOM_PREFIX) for _, _, f in columns)
+        else {}
+    )
+    return CleanConfig(
+        entity=job.entity, columns=columns, custom=custom,
+        region=job.region or str(settings.RAPPORT["DEFAULT_PHONE_REGION"]),
+        max_field_chars=int(settings.RAPPORT["IMPORT_MAX_FIELD_CHARS"]),
+    )  # fmt: skip
+
+
+# The helper processes' configuration, set once by the pool's initializer.
+_CONFIG: CleanConfig | None = None
+
+
+def _init_worker(config: CleanConfig) -> None:
+    global _CONFIG
+    _CONFIG = config
+
+
+def _clean_chunk(rows: list[tuple[int, list[str], str]]) -> list[CleanRow]:
+    assert _CONFIG is not None
+    return [_clean_one(_CONFIG, line, cells, problem) for line, cells, problem in rows]
+
+
+def _clean_one(config: CleanConfig, line: int, cells: list[str], problem: str) -> CleanRow:
+    if problem:
+        return CleanRow(line, errors=[("", "", problem)])
+    return clean_row(config, line, cells)
+
+
+def _cleaned(config: CleanConfig, rows: Iterator[Row], workers: int) -> Iterator[CleanRow]:
+    """Rows cleaned in order, in ``workers`` helper processes when asked (the writer
+    then overlaps with the cleaning: both cost about the same per row)."""
+    chunks = (
+        [(r.line, r.cells, r.problem) for r in chunk]
+        for chunk in iter(lambda: list(islice(rows, CLEAN_CHUNK)), [])
+    )
+    if workers <= 0:
+        for chunk in chunks:
+            yield from (_clean_one(config, line, cells, p) for line, cells, p in chunk)
+        return
+    with Pool(workers, initializer=_init_worker, initargs=(config,)) as pool:
+        for cleaned in pool.imap(_clean_chunk, chunks, chunksize=1):
+            yield from cleaned
+
+
+def _batches(rows: Iterable[CleanRow], size: int) -> Iterator[list[CleanRow]]:
+    iterator = iter(rows)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def count_rows(job: ImportJob) -> int:
+    """Read the whole file once before writing: a file broken half-way fails here,
+    before any row lands, and the progress bar knows the total."""
+    limit = int(settings.RAPPORT["IMPORT_MAX_ROWS"])
+    table = open_job_table(job)
+    total = 0
+    for _ in table.rows:
+        total += 1
+        if total > limit:
+            raise FileProblem(
+                f"The file has more than {limit:,} rows, the limit for one import "
+                "(RAPPORT_IMPORT_MAX_ROWS). Split it into smaller files."
+            )
+    return total
+
+
+def runner_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def runner_alive(runner: str) -> bool:
+    host, _, pid = runner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True  # another machine's worker: assume it is still at work
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def claim(job: ImportJob) -> bool:
+    """Mark the job as run by this process, unless a live process already runs it."""
+    with transaction.atomic():
+        fresh = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if fresh.is_finished:
+            return False
+        taken = fresh.status == JobStatus.RUNNING and fresh.runner not in ("", runner_id())
+        if taken and runner_alive(fresh.runner):
+            return False
+        fresh.status, fresh.runner = JobStatus.RUNNING, runner_id()
+        fresh.started_at = fresh.started_at or timezone.now()
+        fresh.save(update_fields=["status", "runner", "started_at"])
+    job.refresh_from_db()
+    return True
+
+
+def run_import(job: ImportJob, *, progress: Progress | None = None, workers: int = 0) -> ImportJob:
+    if not claim(job):
+        return job
+    try:
+        _run(job, progress, workers)
+    except FileProblem as exc:
+        _finish(job, JobStatus.FAILED, str(exc))
+    except Exception:
+        logger.exception("import %s failed", job.pk)
+        _finish(job, JobStatus.FAILED, "The import stopped on an unexpected error; the rows "
+                "written so far are kept. Run it again to continue.")  # fmt: skip
+        raise
+    return job
+
+
+def _run(job: ImportJob, progress: Progress | None, workers: int) -> None:
+    actor = job.created_by
+    if actor is None or not actor.is_active:
+        raise FileProblem("The user who started this import is no longer active.")
+    if job.rows_total is None:
+        job.rows_total = count_rows(job)
+        job.save(update_fields=["rows_total"])
+    table = open_job_table(job)
+    problems = mapping_problems(job, table.headers)
+    if problems:
+        raise FileProblem(" ".join(problems))
+    config = clean_config(job, table.headers)
+    ctx = ImportContext(job, User.objects.get(pk=actor.pk))
+    write = write_people if job.entity == Entity.PERSON else write_organizations
+    rows = islice(table.rows, job.rows_done, None)
+    for batch in _batches(_cleaned(config, rows, workers), BATCH_ROWS):
+        with transaction.atomic():
+            result = write(ctx, batch, job.key)
+            if job.dry_run:
+                transaction.set_rollback(True)
+            else:
+                _record(job, result, len(batch))
+        if job.dry_run:
+            with transaction.atomic():
+                _record(job, result, len(batch))
+        if progress is not None:
+            progress(job)
+    summary = (f"{job.created:,} created, {job.updated:,} updated, {job.unchanged:,} unchanged, "
+               f"{job.flagged:,} flagged as possible duplicates, {job.rejected:,} rejected.")  # fmt: skip
+    _finish(job, JobStatus.DONE, ("Dry run, nothing was saved: " if job.dry_run else "") + summary)
+
+
+def _record(job: ImportJob, result: BatchResult, rows: int) -> None:
+    ImportIssue.objects.bulk_create(result.issues, batch_size=1000)
+    job.rows_done += rows
+    job.created += result.created
+    job.updated += result.updated
+    job.unchanged += result.unchanged
+    job.flagged += result.flagged
+    job.rejected += result.rejected
+    job.save(update_fields=["rows_done", "created", "updated", "unchanged", "flagged", "rejected"])
+
+
+def _finish(job: ImportJob, status: str, message: str) -> None:
+    job.status, job.message, job.finished_at = status, message, timezone.now()
+    job.save(update_fields=["status", "message", "finished_at"])

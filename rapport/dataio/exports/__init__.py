@@ -1,0 +1,1 @@
+"""Exports: list exports (CSV, XLSX) and the GDPR export of one person."""
