@@ -100,6 +100,10 @@ class ModelRun(models.Model):
     def is_active(self) -> bool:
         return self.status in {RunStatus.QUEUED, RunStatus.RUNNING}
 
+    @property
+    def model_label(self) -> str:
+        return str(dict(PurchaseModelChoice.choices).get(self.model, self.model or "—"))
+
 
 class CustomerScore(models.Model):
     """One customer's scores from one run. ``is_latest`` marks the current row per customer."""
@@ -202,6 +206,10 @@ class StrategicFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.reason}"
+
+    @property
+    def short_label(self) -> str:
+        return str(self.get_kind_display()).split(" (")[0]
 
 
 class SegmentEntity(models.TextChoices):

@@ -62,6 +62,7 @@ class ListFilter:
     trash: bool = False
     sort: str = "-updated"
     custom: dict[str, str] = field(default_factory=dict)
+    segment: str = ""  # a rapport.insights Segment id
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> ListFilter:
@@ -79,6 +80,7 @@ class ListFilter:
             trash=str(get("trash", "")) in {"1", "true", "on"},
             sort=str(get("sort", "") or "-updated"),
             custom=custom,
+            segment=str(get("segment", "") or ""),
         )
 
 
@@ -112,6 +114,10 @@ def _apply_common(qs: QuerySet[Any], flt: ListFilter, user: User, entity: str) -
             except ValueError as exc:
                 raise ValidationFailed({f"cf_{key}": [f"{definition.label} {exc}"]}) from exc
             qs = qs.filter(**{f"custom_fields__{key}": value})
+    if flt.segment:
+        from rapport.insights.selectors import segment_filter
+
+        qs = segment_filter(qs, user=user, segment_id=flt.segment)
     if flt.q:
         qs = apply_search(qs, flt.q)
     return qs

@@ -1,0 +1,304 @@
+"""The recompute job: fit the value models on the workspace's orders and score every customer.
+
+People and organisations are scored together, as one population: the models'
+heterogeneity (each customer's own purchase and dropout rates) absorbs the
+difference between a household and a company, and one fit on all orders is
+steadier than two fits on halves. Orders are read as plain tuples into numpy arrays
+(no model instances). Only orders in one currency count (the setting, or the most
+common one); amounts are not converted between currencies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+import tracemalloc
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from rapport.accounts.models import User
+from rapport.insights.models import (
+    CustomerScore,
+    InsightsSettings,
+    ModelRun,
+    PurchaseModelChoice,
+    RunStatus,
+)
+from rapport.sales.models import PURCHASE_STATUSES, Order
+from rapport_analytics.clv import (
+    TimeUnit,
+    TransactionLog,
+    compare_models,
+    compress_customers,
+    fit_purchase_model,
+    gamma_gamma,
+    per_period_discount_rate,
+    predict_customers,
+    split_calibration_holdout,
+    summarize_transactions,
+)
+from rapport_analytics.clv.evaluation import ModelComparison
+from rapport_analytics.clv.models import expected_purchases, params_to_dict
+from rapport_analytics.segmentation import assign_tiers, rfm_scores
+
+log = logging.getLogger(__name__)
+
+MIN_CUSTOMERS = 20
+MIN_REPEATERS = 5
+KEEP_SCORED_RUNS = 24  # older runs keep their diagnostics; their per-customer rows go
+HIGH_VALUE_SHARE = 0.2
+BATCH = 5000
+BUCKETS = ("0", "1", "2", "3", "4", "5", "6", "7+")
+
+
+class NotEnoughData(Exception):
+    """Too few customers or repeat purchases to fit the models."""
+
+
+@dataclass
+class Orders:
+    """Purchases as arrays; customer keys are person ids, and −organisation ids."""
+
+    keys: npt.NDArray[np.int64]
+    days: npt.NDArray[np.int64]
+    amounts: npt.NDArray[np.float64]
+
+
+def _currency(settings: InsightsSettings) -> str:
+    if settings.currency:
+        return settings.currency
+    top = (
+        Order.objects.filter(status__in=PURCHASE_STATUSES)
+        .values("currency")
+        .annotate(n=Count("id"))
+        .order_by("-n", "currency")
+        .first()
+    )
+    return str(top["currency"]) if top else "EUR"
+
+
+def load_orders(currency: str) -> Orders:
+    """Live customers' purchases in ``currency``, streamed as tuples into arrays."""
+    live = Q(person__isnull=False, person__deleted_at__isnull=True) | Q(
+        organization__isnull=False, organization__deleted_at__isnull=True
+    )
+    rows = (
+        Order.objects.filter(live, status__in=PURCHASE_STATUSES, currency=currency)
+        .order_by()
+        .values_list("person_id", "organization_id", "ordered_at", "amount")
+        .iterator(chunk_size=BATCH)
+    )
+    keys: list[int] = []
+    days: list[int] = []
+    amounts: list[float] = []
+    epoch = dt.date(1970, 1, 1).toordinal()
+    for person_id, organization_id, ordered_at, amount in rows:
+        keys.append(person_id if person_id is not None else -organization_id)
+        days.append(ordered_at.toordinal() - epoch)
+        amounts.append(float(amount))
+    return Orders(
+        np.asarray(keys, dtype=np.int64),
+        np.asarray(days, dtype=np.int64),
+        np.asarray(amounts, dtype=np.float64),
+    )
+
+
+def _progress(run: ModelRun, percent: int, message: str) -> None:
+    run.progress, run.message = percent, message
+    run.save(update_fields=["progress", "message"])
+
+
+def _buckets(
+    frequency: npt.NDArray[np.float64], predicted: Any, actual: Any
+) -> list[dict[str, Any]]:
+    """Mean predicted vs actual holdout purchases by calibration repeat count (0…7+)."""
+    index = np.minimum(frequency, 7).astype(np.int64)
+    result = []
+    for number, label in enumerate(BUCKETS):
+        members = index == number
+        count = int(members.sum())
+        if count:
+            result.append({
+                "label": label, "customers": count,
+                "predicted": float(predicted[members].mean()), "actual": float(actual[members].mean()),
+            })  # fmt: skip
+    return result
+
+
+def _diagnostics(
+    log_: TransactionLog, end_day: int, choice: str
+) -> tuple[dict[str, Any], str, str]:
+    """Fit both models on a calibration period, score them on the holdout that follows."""
+    span = end_day - int(log_.days.min())
+    holdout_days = int(np.clip(span // 4, 28, 364))
+    calibration_end = end_day - holdout_days
+    split = split_calibration_holdout(
+        log_, calibration_end=calibration_end, holdout_end=end_day, unit=TimeUnit.WEEK
+    )
+    cal = split.calibration
+    if len(cal) < MIN_CUSTOMERS or int((cal.frequency > 0).sum()) < MIN_REPEATERS:
+        raise NotEnoughData(
+            f"Too few customers before the holdout ({len(cal)}); need at least {MIN_CUSTOMERS} "
+            f"with {MIN_REPEATERS} repeat buyers."
+        )
+    chosen = None if choice == PurchaseModelChoice.AUTO else choice
+    comparison: ModelComparison = compare_models(split, choose=chosen)  # type: ignore[arg-type]
+    fit = comparison.fits[comparison.chosen]
+    data = compress_customers(frequency=cal.frequency, recency=cal.recency, age=cal.age)
+    predicted = expected_purchases(fit.params, data, t=split.holdout_length)
+    score = next(s for s in comparison.scores if s.model == comparison.chosen)
+    diagnostics = {
+        "mae": score.mean_absolute_error,
+        "rmse": score.root_mean_squared_error,
+        "correlation": score.correlation,
+        "aggregate_error": score.aggregate_error,
+        "holdout_weeks": split.holdout_length,
+        "calibration_customers": len(cal),
+        "buckets": _buckets(cal.frequency, predicted, split.holdout_purchases),
+        "comparison": [
+            {"model": s.model, "mae": s.mean_absolute_error, "rmse": s.root_mean_squared_error,
+             "correlation": s.correlation, "log_likelihood": s.calibration_log_likelihood}
+            for s in comparison.scores
+        ],
+        "calibration_end_day": calibration_end,
+    }  # fmt: skip
+    return diagnostics, comparison.chosen, comparison.reason
+
+
+def _day(day: int) -> dt.date:
+    return dt.date(1970, 1, 1) + dt.timedelta(days=int(day))
+
+
+def _clean(values: dict[str, float]) -> dict[str, float | None]:
+    return {k: (None if not np.isfinite(v) else float(v)) for k, v in values.items()}
+
+
+def _score_rows(run: ModelRun, orders: Orders, end_day: int, model: str,
+                settings: InsightsSettings) -> list[CustomerScore]:  # fmt: skip
+    log_ = TransactionLog(customer_ids=orders.keys, days=orders.days, amounts=orders.amounts)
+    summary = summarize_transactions(log_, calibration_end=end_day, unit=TimeUnit.WEEK)
+    data = compress_customers(frequency=summary.frequency, recency=summary.recency, age=summary.age)
+    purchases = fit_purchase_model(model, data)  # type: ignore[arg-type]
+    spend = gamma_gamma.fit(frequency=summary.frequency, monetary_value=summary.monetary_value)
+    run.params = _clean(params_to_dict(purchases.params))
+    run.standard_errors = _clean(params_to_dict(purchases.standard_errors))
+    run.spend_params = _clean(asdict(spend.params))
+    run.log_likelihood = purchases.log_likelihood
+    run.fitted_at = timezone.now()
+    _progress(run, 70, "Scoring customers")
+    predictions = predict_customers(
+        summary=summary,
+        purchase_params=purchases.params,
+        spend_params=spend.params,
+        horizon=float(settings.horizon_weeks),
+        margin=settings.margin,
+        discount_rate=per_period_discount_rate(
+            annual_rate=settings.annual_discount_rate, unit=TimeUnit.WEEK
+        ),
+        compressed=data,
+    )
+    _, inverse = np.unique(orders.keys, return_inverse=True)
+    historical = np.bincount(inverse.ravel(), weights=orders.amounts)
+    first_day = end_day - np.rint(summary.age * 7).astype(np.int64)
+    last_day = first_day + np.rint(summary.recency * 7).astype(np.int64)
+    rfm = rfm_scores(
+        days_since_last_purchase=end_day - last_day,
+        frequency=summary.frequency,
+        monetary=historical,
+    )
+    value = np.nan_to_num(predictions.lifetime_value, nan=0.0, posinf=0.0)
+    tiers = assign_tiers(value)
+    count = int(np.ceil(HIGH_VALUE_SHARE * len(value) - 1e-9))
+    threshold = np.sort(value)[::-1][count - 1] if count else np.inf
+    high = (value >= threshold) & (value > 0)
+    now = timezone.now()
+    rows = []
+    for i, key in enumerate(summary.customer_ids.tolist()):
+        rows.append(CustomerScore(
+            run=run, person_id=key if key > 0 else None, organization_id=-key if key < 0 else None,
+            is_latest=True, scored_at=now, tier=str(tiers.labels[i]),
+            r_score=int(rfm.recency[i]), f_score=int(rfm.frequency[i]), m_score=int(rfm.monetary[i]),
+            p_alive=float(predictions.probability_alive[i]),
+            expected_purchases=float(predictions.expected_purchases[i]),
+            predicted_value=round(float(value[i]), 2), historical_value=round(float(historical[i]), 2),
+            high_value=bool(high[i]), orders=int(summary.frequency[i]) + 1,
+            first_order_on=_day(first_day[i]), last_order_on=_day(last_day[i]),
+        ))  # fmt: skip
+    return rows
+
+
+def _store(run: ModelRun, rows: list[CustomerScore]) -> None:
+    with transaction.atomic():
+        CustomerScore.objects.filter(is_latest=True).update(is_latest=False)
+        CustomerScore.objects.bulk_create(rows, batch_size=BATCH)
+    old_runs = ModelRun.objects.filter(status=RunStatus.DONE).values_list("pk", flat=True)[
+        KEEP_SCORED_RUNS - 1 :
+    ]
+    stale = list(old_runs)
+    if stale:
+        CustomerScore.objects.filter(run_id__in=stale).delete()
+
+
+def insights_recompute(*, triggered_by: User | None, run: ModelRun | None = None) -> ModelRun:
+    """Fit, score and store; the run records how it went (a failure is recorded, not raised)."""
+    settings = InsightsSettings.current()
+    if run is None:
+        run = ModelRun.objects.create(triggered_by=triggered_by)
+    started = time.perf_counter()
+    run.status, run.started_at = RunStatus.RUNNING, timezone.now()
+    run.model_setting = settings.purchase_model
+    run.save(update_fields=["status", "started_at", "model_setting"])
+    try:
+        _run(run, settings)
+    except NotEnoughData as exc:
+        run.status, run.message = RunStatus.FAILED, str(exc)
+    except Exception as exc:  # recorded for the page; the worker must not retry forever
+        log.exception("insights recompute %s failed", run.pk)
+        run.status, run.message = RunStatus.FAILED, f"The recompute failed: {exc}"[:300]
+    run.finished_at = timezone.now()
+    run.duration_seconds = round(time.perf_counter() - started, 3)
+    run.save()
+    return run
+
+
+def _run(run: ModelRun, settings: InsightsSettings) -> None:
+    _progress(run, 5, "Reading orders")
+    run.currency = _currency(settings)
+    orders = load_orders(run.currency)
+    run.n_orders = len(orders.keys)
+    if run.n_orders == 0:
+        raise NotEnoughData(f"There are no completed orders in {run.currency} to learn from.")
+    end_day = (timezone.localdate() - dt.date(1970, 1, 1)).days
+    end_day = max(end_day, int(orders.days.max()))
+    log_ = TransactionLog(customer_ids=orders.keys, days=orders.days, amounts=orders.amounts)
+    _progress(run, 20, "Checking both models on a holdout period")
+    diagnostics, model, reason = _diagnostics(log_, end_day, settings.purchase_model)
+    run.diagnostics = {k: v for k, v in diagnostics.items() if k != "calibration_end_day"}
+    run.calibration_end = _day(diagnostics["calibration_end_day"])
+    run.holdout_end = _day(end_day)
+    run.model, run.choice_reason = model, reason
+    run.horizon = float(settings.horizon_weeks)
+    _progress(run, 50, f"Fitting {model} on all orders")
+    rows = _score_rows(run, orders, end_day, model, settings)
+    run.n_customers = len(rows)
+    _progress(run, 85, "Saving scores")
+    _store(run, rows)
+    run.status, run.progress, run.message = RunStatus.DONE, 100, ""
+
+
+def measure_recompute() -> tuple[ModelRun, float, float]:
+    """For the benchmark: the run, seconds and peak traced memory (MB) of one recompute."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    run = insights_recompute(triggered_by=None)
+    seconds = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return run, seconds, peak / 1e6
