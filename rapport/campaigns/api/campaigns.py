@@ -94,13 +94,19 @@ def delete_campaign(request: HttpRequest, campaign_id: int) -> Status[None]:
 @router.post("/campaigns/{campaign_id}/send", response={202: CampaignOut, **WRITE_ERRORS},
              summary="Send a campaign now or at a time")  # fmt: skip
 def send_campaign(
-    request: HttpRequest, campaign_id: int, payload: ScheduleIn, response: HttpResponse
+    request: HttpRequest,
+    campaign_id: int,
+    response: HttpResponse,
+    payload: ScheduleIn | None = None,
 ) -> Status[Campaign]:
     """The worker sends it (now, or at `at`); follow its progress in `/results`."""
     campaign = campaign_get(campaign_id)
     version = expected_version(request, campaign)
     campaign_schedule(
-        actor=current_user(request), campaign=campaign, at=payload.at, expected_version=version
+        actor=current_user(request),
+        campaign=campaign,
+        at=payload.at if payload else None,
+        expected_version=version,
     )
     return Status(202, _fresh(campaign_id, response))
 

@@ -216,10 +216,10 @@ def _enqueue(task: Any, campaign_id: int, at: datetime | None) -> None:
 def campaign_cancel(
     *, actor: User, campaign: Campaign, expected_version: int | None = None
 ) -> Campaign:
-    """Stop a scheduled or sending campaign; e-mails already handed over stay sent."""
+    """Stop a campaign (or drop a draft); e-mails already handed over stay sent."""
     campaign = _locked(campaign, actor, expected_version)
-    if campaign.status not in (CampaignStatus.SCHEDULED, CampaignStatus.SENDING):
-        raise Conflict("Only a scheduled or sending campaign can be cancelled.")
+    if campaign.status not in (*EDITABLE, CampaignStatus.SENDING):
+        raise Conflict("This campaign has finished; there is nothing to cancel.")
     before = _snapshot(campaign)
     campaign.status = CampaignStatus.CANCELLED
     campaign.finished_at = timezone.now()

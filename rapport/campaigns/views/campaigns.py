@@ -131,7 +131,7 @@ def campaign_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "campaigns/campaign_detail.html", {
         "campaign": campaign, "results": campaign_results(campaign), "page": page, "status": status,
         "can_run": can_run_campaigns(user), "editable": campaign.status in EDITABLE,
-        "cancellable": campaign.status in (CampaignStatus.SCHEDULED, CampaignStatus.SENDING),
+        "cancellable": campaign.status in (CampaignStatus.SCHEDULED, CampaignStatus.SENDING),  # a draft is deleted instead
         "schedule_form": ScheduleForm(),
     })  # fmt: skip
 
