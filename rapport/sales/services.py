@@ -85,16 +85,16 @@ def _customer(
             record = model.objects.filter(pk=int(given), deleted_at__isnull=True).first()  # type: ignore[arg-type]
         except (TypeError, ValueError):
             record = None
+    # A customer the actor cannot see is reported exactly like a missing one (404),
+    # so an order form cannot be used to probe which records exist.
+    missing = NotFound(f"No such {field}, or you may not see it.")
     if record is None or record.deleted_at is not None:
-        errors[field] = [f"No such {field}, or you may not see it."]
-        return None
+        raise missing
     if actor is not None and not can_edit(actor, record):
-        # A record the actor cannot see is reported as missing, so it does not leak.
         from rapport.accounts.access import visible_to
 
         if not visible_to(model.objects.filter(pk=record.pk), actor).exists():
-            errors[field] = [f"No such {field}, or you may not see it."]
-            return None
+            raise missing
         raise PermissionDenied(f"You may see this {field} but not record orders for them.")
     return record
 

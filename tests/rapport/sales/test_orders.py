@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
-from rapport.core.errors import PermissionDenied, ValidationFailed
+from rapport.core.errors import NotFound, PermissionDenied, ValidationFailed
 from rapport.core.models import AuditEvent
 from rapport.sales.imports import import_orders_text
 from rapport.sales.models import Order, Product
@@ -64,7 +64,7 @@ def test_orders_follow_their_customers_visibility(
     assert seen(workspace.other_rep) == {south.pk}
     assert seen(workspace.admin) == {north.pk, south.pk}
     # and nobody records an order for a customer they cannot see or edit
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(NotFound):
         order_create(actor=workspace.rep, data={"person": south.pk, "ordered_at": "2024-01-01",
                                                 "amount": "1", "currency": "EUR"})  # fmt: skip
     with pytest.raises(PermissionDenied):
