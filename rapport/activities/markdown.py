@@ -44,21 +44,31 @@ def _inline(escaped: str) -> str:
     return re.sub(r"\x00(\d+)\x00", lambda m: spans[int(m.group(1))], text)
 
 
+def _block_html(lines: list[str]) -> str:
+    """A block's lines: runs of bullet lines become a list, other runs a paragraph."""
+    out: list[str] = []
+    run: list[str] = []
+    bullets = False
+
+    def flush() -> None:
+        if run and bullets:
+            out.append("<ul>" + "".join(f"<li>{item}</li>" for item in run) + "</ul>")
+        elif run:
+            out.append("<p>" + "<br>".join(run) + "</p>")
+        run.clear()
+
+    for line in lines:
+        bullet = _BULLET.match(line)
+        if bool(bullet) != bullets:
+            flush()
+            bullets = bool(bullet)
+        run.append(_inline(html.escape(bullet.group(1) if bullet else line)))
+    flush()
+    return "".join(out)
+
+
 def render_markdown(text: str) -> SafeString:
     """The note as HTML: escaped text plus the subset's tags and nothing else."""
-    blocks: list[str] = []
-    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip()):
-        if not block.strip():
-            continue
-        lines = block.split("\n")
-        if all(_BULLET.match(line) for line in lines):
-            items = "".join(
-                f"<li>{_inline(html.escape(_BULLET.match(line).group(1)))}</li>"  # type: ignore[union-attr]
-                for line in lines
-            )
-            blocks.append(f"<ul>{items}</ul>")
-        else:
-            blocks.append(
-                "<p>" + "<br>".join(_inline(html.escape(line)) for line in lines) + "</p>"
-            )
-    return mark_safe("".join(blocks))  # noqa: S308 -- every piece of user text was escaped above
+    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip())
+    rendered = "".join(_block_html(block.split("\n")) for block in blocks if block.strip())
+    return mark_safe(rendered)  # noqa: S308 -- every piece of user text was escaped above

@@ -83,3 +83,9 @@ def test_registered_sources_merge_by_time_and_page_without_repeats(
     assert seen == ["zorders3", "zorders2", "zorders1", "zorders0"]
     assert Cursor.decode(Cursor(same, "zorders", 2).encode()) == Cursor(same, "zorders", 2)
     assert Cursor.decode("garbage") is None
+
+
+def test_a_list_may_follow_a_line_of_text() -> None:
+    assert render_markdown("Agenda:\n- price\n- dates\nThanks") == (
+        "<p>Agenda:</p><ul><li>price</li><li>dates</li></ul><p>Thanks</p>"
+    )
