@@ -95,6 +95,14 @@ class Environment:
     import_max_bytes: int
     import_max_rows: int
     import_max_field_chars: int
+    base_url: str
+    email_rate_per_minute: int
+    imap_host: str
+    imap_port: int
+    imap_user: str
+    imap_password: str
+    imap_folder: str
+    imap_ssl: bool
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -128,4 +136,12 @@ def load() -> Environment:
         import_max_bytes=_int("RAPPORT_IMPORT_MAX_MB", 1024) * 1024 * 1024,
         import_max_rows=_int("RAPPORT_IMPORT_MAX_ROWS", 2_000_000),
         import_max_field_chars=_int("RAPPORT_IMPORT_MAX_FIELD_CHARS", 10_000),
+        base_url=os.environ.get("RAPPORT_BASE_URL", "http://localhost:8000").strip().rstrip("/"),
+        email_rate_per_minute=_int("RAPPORT_EMAIL_RATE_PER_MINUTE", 0),
+        imap_host=os.environ.get("RAPPORT_IMAP_HOST", "").strip(),
+        imap_port=_int("RAPPORT_IMAP_PORT", 993),
+        imap_user=os.environ.get("RAPPORT_IMAP_USER", ""),
+        imap_password=os.environ.get("RAPPORT_IMAP_PASSWORD", ""),
+        imap_folder=os.environ.get("RAPPORT_IMAP_FOLDER", "INBOX").strip() or "INBOX",
+        imap_ssl=_bool("RAPPORT_IMAP_SSL", True),
     )

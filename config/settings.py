@@ -205,6 +205,17 @@ RAPPORT: dict[str, Any] = {
     "IMPORT_MAX_BYTES": ENV.import_max_bytes,
     "IMPORT_MAX_ROWS": ENV.import_max_rows,
     "IMPORT_MAX_FIELD_CHARS": ENV.import_max_field_chars,
+    # Links in e-mails (unsubscribe) point here; campaign messages per minute (0 = no limit).
+    "BASE_URL": ENV.base_url,
+    "EMAIL_RATE_PER_MINUTE": ENV.email_rate_per_minute,
+    "IMAP": {
+        "HOST": ENV.imap_host,
+        "PORT": ENV.imap_port,
+        "USER": ENV.imap_user,
+        "PASSWORD": ENV.imap_password,
+        "FOLDER": ENV.imap_folder,
+        "SSL": ENV.imap_ssl,
+    },
 }
 
 LOGGING = {
