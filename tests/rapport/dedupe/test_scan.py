@@ -114,3 +114,20 @@ def test_command_scans_and_reports(workspace: Any, make_person: Any, make_org: A
     text = out.getvalue()
     assert "person: 5 records" in text and "2 clusters" in text
     assert ScanRun.objects.filter(status="done").count() == 2
+
+
+def test_demo_data_has_duplicates_to_review(db: Any) -> None:
+    import random
+
+    from rapport.dedupe.demo import seed_demo
+    from rapport.people.demo import ensure_demo_users, seed_organizations, seed_people
+
+    rng = random.Random(3)
+    teams = ensure_demo_users(rng)
+    orgs = seed_organizations(count=20, teams=teams, rng=rng)
+    seed_people(count=150, teams=teams, org_ids=orgs, rng=rng)
+    out = StringIO()
+    seed_demo(rng=rng, people=150, stdout=out)
+    assert "3 people entered twice" in out.getvalue()
+    assert DuplicateCluster.objects.filter(entity="person").count() >= 2
+    assert MatchKey.objects.values("record_id").distinct().count() == 153
