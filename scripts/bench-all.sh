@@ -14,5 +14,7 @@ echo "== foundation: 1M people, seeding and request times (SQLite, then PostgreS
 .venv-bench/bin/python bench/foundation.py ${BENCH_FOUNDATION_ARGS:-}
 echo "== customer value: 1M customers, BTYD models vs lifetimes =="
 .venv-bench/bin/python bench/clv.py ${BENCH_CLV_ARGS:-}
+echo "== duplicate check on create: p95 at 1M people, keys in the database =="
+.venv-bench/bin/python bench/dedupe.py ${BENCH_DEDUPE_ARGS:-}
 echo "== duplicates: febrl, synthetic CRM data and 1M people vs splink =="
 .venv-bench/bin/python bench/matching.py ${BENCH_MATCHING_ARGS:-}
