@@ -13,7 +13,6 @@ import json
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Q
 from django.db.models.functions import Lower
 
 from rapport.accounts.access import can_edit, visible_to
@@ -26,8 +25,9 @@ from rapport.dataio.engine.common import (
     BatchResult,
     ImportContext,
     fingerprint,
+    pairs_where_in,
 )
-from rapport.dataio.models import Entity, ExternalId
+from rapport.dataio.models import ExternalId
 from rapport.people.demo import PERSON_COLUMNS
 from rapport.people.models import (
     Affiliation,
@@ -40,6 +40,8 @@ from rapport.people.search import build_search_text
 
 Item = tuple[tuple[int | None, int | None], str, CleanRow]
 Rows = list[tuple[Any, ...]]
+PEOPLE, EMAILS, PHONES = (m._meta.db_table for m in (Person, PersonEmail, PersonPhone))
+EXTERNAL = ExternalId._meta.db_table
 SCALARS = ("honorific", "first_name", "middle_name", "last_name", "suffix", "title", "birthday",
            "source", "lifecycle_stage", "email_consent", "street", "city", "region", "postcode",
            "country")  # fmt: skip
@@ -125,36 +127,32 @@ def _resolve_orgs(ctx: ImportContext, rows: list[CleanRow]) -> None:
             "create", "organization", ((o.pk, {"import": [None, ctx.label]}) for o in new)))  # fmt: skip
 
 
-def _lookup(rows: list[CleanRow], key: str) -> dict[str, Any]:
-    emails = {e for r in rows for e in r.emails}
-    phones = {p for r in rows for p in r.phones}
+def _lookup(rows: list[CleanRow], key: str, source: str) -> dict[str, Any]:
+    """Who already has the batch's e-mails, phones and external ids: one query each."""
     by_email: dict[str, set[int]] = defaultdict(set)
     by_phone: dict[str, set[int]] = defaultdict(set)
-    if emails:
-        for email, pid in PersonEmail.objects.filter(
-            email__in=emails, person__deleted_at__isnull=True
-        ).values_list("email", "person_id"):
-            by_email[email].add(pid)
-    if phones:
-        for number, pid in PersonPhone.objects.filter(
-            number__in=phones, person__deleted_at__isnull=True
-        ).values_list("number", "person_id"):
-            by_phone[number].add(pid)
-    external = {"x:" + r.external_id for r in rows if r.external_id}
-    prints = {_key_value(r, key) for r in rows}
-    prints = {p for p in prints if p.startswith("f:")}
+    emails = {e for r in rows for e in r.emails}
+    phones = {p for r in rows for p in r.phones}
+    alive = "AND p.deleted_at IS NULL"
+    for email, pid in pairs_where_in(
+        f"SELECT e.email, e.person_id FROM {EMAILS} e JOIN {PEOPLE} p ON p.id = e.person_id "  # noqa: S608 -- our tables
+        f"WHERE e.email IN ({{}}) {alive}", emails,
+    ):  # fmt: skip
+        by_email[email].add(pid)
+    for number, pid in pairs_where_in(
+        f"SELECT f.number, f.person_id FROM {PHONES} f JOIN {PEOPLE} p ON p.id = f.person_id "  # noqa: S608 -- our tables
+        f"WHERE f.number IN ({{}}) {alive}", phones,
+    ):  # fmt: skip
+        by_phone[number].add(pid)
     by_ext: dict[str, int] = {}
-    if external or prints:
-        query = Q(source=FINGERPRINT_SOURCE, value__in=[p[2:] for p in prints])
-        if external:
-            query |= Q(value__in=[x[2:] for x in external])
-        for source, value, pid in ExternalId.objects.filter(
-            query, entity=Entity.PERSON, person__deleted_at__isnull=True
-        ).values_list("source", "value", "person_id"):
-            if source == FINGERPRINT_SOURCE:
-                by_ext["f:" + value] = pid
-            else:
-                by_ext.setdefault(f"{source}|x:{value}", pid)
+    wanted = {FINGERPRINT_SOURCE: {k[2:] for r in rows if (k := _key_value(r, key)).startswith("f:")},
+              source: {r.external_id for r in rows if r.external_id}}  # fmt: skip
+    for src, values in wanted.items():
+        for value, pid in pairs_where_in(
+            f"SELECT x.value, x.person_id FROM {EXTERNAL} x JOIN {PEOPLE} p ON p.id = x.person_id "  # noqa: S608 -- our tables
+            f"WHERE x.entity = 'person' AND x.source = %s AND x.value IN ({{}}) {alive}", values, [src],
+        ):  # fmt: skip
+            by_ext["f:" + value if src == FINGERPRINT_SOURCE else f"{source}|x:{value}"] = pid
     return {"email": by_email, "phone": by_phone, "ext": by_ext}
 
 
@@ -177,7 +175,7 @@ def _write_round(ctx: ImportContext, items: list[tuple[tuple[int | None, int | N
                  key: str, result: BatchResult) -> None:  # fmt: skip
     job = ctx.job
     rows = [r for _, _, r in items]
-    found = _lookup(rows, key)
+    found = _lookup(rows, key, job.source)
     matches = {id(r): _match(r, key, found, job.source) for r in rows}
     matched_ids = {m for m in matches.values() if m is not None}
     people = {p.pk: p for p in Person.objects.filter(pk__in=matched_ids)} if matched_ids else {}

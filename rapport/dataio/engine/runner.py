@@ -9,13 +9,16 @@ start creates nothing twice.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import socket
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from multiprocessing.pool import Pool
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -34,6 +37,7 @@ from rapport.people.custom_fields import definitions_for
 logger = logging.getLogger(__name__)
 BATCH_ROWS = 5000
 CLEAN_CHUNK = 1000
+IN_FLIGHT = 4
 Progress = Callable[[ImportJob], None]
 
 
@@ -116,8 +120,14 @@ def _cleaned(config: CleanConfig, rows: Iterator[Row], workers: int) -> Iterator
             yield from (_clean_one(config, line, cells, p) for line, cells, p in chunk)
         return
     with Pool(workers, initializer=_init_worker, initargs=(config,)) as pool:
-        for cleaned in pool.imap(_clean_chunk, chunks, chunksize=1):
-            yield from cleaned
+        # A bounded window of chunks in flight: imap would read the whole file ahead.
+        window: deque[Any] = deque()
+        for chunk in chunks:
+            window.append(pool.apply_async(_clean_chunk, (chunk,)))
+            if len(window) >= IN_FLIGHT * workers:
+                yield from window.popleft().get()
+        while window:
+            yield from window.popleft().get()
 
 
 def _batches(rows: Iterable[CleanRow], size: int) -> Iterator[list[CleanRow]]:
@@ -178,6 +188,12 @@ def claim(job: ImportJob) -> bool:
 def run_import(job: ImportJob, *, progress: Progress | None = None, workers: int = 0) -> ImportJob:
     if not claim(job):
         return job
+    # Millions of short-lived tuples would trigger full garbage collections over
+    # Django's long-lived objects again and again; freeze those and collect rarely.
+    gc.collect()
+    gc.freeze()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 1000)
     try:
         _run(job, progress, workers)
     except FileProblem as exc:
@@ -187,6 +203,9 @@ def run_import(job: ImportJob, *, progress: Progress | None = None, workers: int
         _finish(job, JobStatus.FAILED, "The import stopped on an unexpected error; the rows "
                 "written so far are kept. Run it again to continue.")  # fmt: skip
         raise
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
     return job
 
 

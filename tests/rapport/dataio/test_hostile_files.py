@@ -50,7 +50,10 @@ def test_a_header_only_file_imports_nothing(workspace: Any, existing: Any) -> No
 
 
 def test_an_unbalanced_quote_rejects_the_rows_it_swallows(workspace: Any, existing: Any) -> None:
-    text = HEADER + 'Bo,Ek,bo@mail.example.com\n"Cy,Oh,cy@mail.example.com\nDi,Li,ana@mail.example.com\n'
+    text = (
+        HEADER
+        + 'Bo,Ek,bo@mail.example.com\n"Cy,Oh,cy@mail.example.com\nDi,Li,ana@mail.example.com\n'
+    )
     job = run(workspace.rep, text)
     assert job.status == JobStatus.DONE
     assert job.created == 1 and job.rejected == 1
@@ -81,8 +84,15 @@ def test_a_200_kb_field_rejects_its_row_only(workspace: Any, existing: Any) -> N
 
 @pytest.mark.parametrize(
     ("encoding", "bom"),
-    [("utf-8", b""), ("utf-8", codecs.BOM_UTF8), ("utf-16", b""), ("cp1252", b""),
-     ("latin-1", b""), ("utf-16-le", b""), ("utf-16-be", b"")],  # fmt: skip
+    [
+        ("utf-8", b""),
+        ("utf-8", codecs.BOM_UTF8),
+        ("utf-16", b""),
+        ("cp1252", b""),
+        ("latin-1", b""),
+        ("utf-16-le", b""),
+        ("utf-16-be", b""),
+    ],
 )
 def test_encodings_are_detected(workspace: Any, encoding: str, bom: bytes) -> None:
     text = HEADER + "José,Müller,jose@mail.example.com\nZoë,Ærø,zoe@mail.example.com\n"
@@ -125,7 +135,7 @@ def test_a_wrong_delimiter_gives_a_clear_error(workspace: Any, existing: Any) ->
 
 
 def test_formula_cells_are_kept_as_text(workspace: Any) -> None:
-    text = HEADER + "=1+1,\"@SUM(A1)\",f@mail.example.com\n+cmd,-2,g@mail.example.com\n"
+    text = HEADER + '=1+1,"@SUM(A1)",f@mail.example.com\n+cmd,-2,g@mail.example.com\n'
     job = run(workspace.rep, text)
     assert job.created == 2
     person = Person.objects.get(email="f@mail.example.com")
@@ -176,7 +186,9 @@ def test_xlsx_import_with_formulas_and_dates(workspace: Any) -> None:
     sheet = book.active
     assert sheet is not None
     sheet.append(["First Name", "Last Name", "Email", "Birthdate", "Notes"])
-    sheet.append(["Ana", "=HYPERLINK(\"http://evil\")", "x1@mail.example.com", dt.date(1990, 5, 17), ""])
+    sheet.append(
+        ["Ana", '=HYPERLINK("http://evil")', "x1@mail.example.com", dt.date(1990, 5, 17), ""]
+    )
     sheet.append([None, None, None, None, None])
     sheet.append(["Ben", "Ode", "x2@mail.example.com", None, 42])
     buffer = io.BytesIO()
@@ -220,8 +232,16 @@ def test_vcard_import(workspace: Any) -> None:
     job = run(workspace.rep, VCARD, name="contacts.vcf")
     assert job.created == 3, list(job.issues.values_list("reason", flat=True))
     ana = Person.objects.get(email="ana.v@mail.example.com")
-    assert (ana.honorific, ana.first_name, ana.middle_name, ana.last_name) == ("Dr.", "Ana", "Maria", "Souza")
-    assert sorted(ana.emails.values_list("email", flat=True)) == ["ana.home@mail.example.com", "ana.v@mail.example.com"]
+    assert (ana.honorific, ana.first_name, ana.middle_name, ana.last_name) == (
+        "Dr.",
+        "Ana",
+        "Maria",
+        "Souza",
+    )
+    assert sorted(ana.emails.values_list("email", flat=True)) == [
+        "ana.home@mail.example.com",
+        "ana.v@mail.example.com",
+    ]
     assert ana.phone == "+14155552671" and ana.title == "Head of sales"
     assert ana.city == "Springfield" and ana.country == "US"
     assert sorted(ana.tags.values_list("name", flat=True)) == ["newsletter", "vip"]

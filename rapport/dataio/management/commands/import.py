@@ -35,6 +35,8 @@ ENTITIES = {"people": "person", "persons": "person", "organisations": "organizat
 
 class Command(BaseCommand):
     help = "Import people or organisations from a CSV, XLSX or vCard file."
+    # Django's system checks load every URL and model check first: seconds, for nothing here.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("entity", choices=sorted(ENTITIES))
