@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from rapport.accounts.access import can_write
+from rapport.accounts.access import access_record, can_write
 from rapport.accounts.models import User
 from rapport.activities import services, task_services
 from rapport.activities.forms import CallForm, MeetingForm, NoteForm, TaskForm, add_service_errors
@@ -19,7 +19,7 @@ from rapport.activities.selectors import activity_detail, assignable_users
 from rapport.activities.timeline import Cursor, kind_choices, timeline_page
 from rapport.core.errors import ValidationFailed
 from rapport.core.htmx import htmx_partial
-from rapport.people.selectors import organization_detail, person_detail
+from rapport.people.models import Organization, Person
 from rapport.people.views.common import current_user, safe_next, translate_errors
 
 PAGE_SIZE = 20
@@ -27,9 +27,9 @@ FORMS: dict[str, type[forms.Form]] = {"note": NoteForm, "call": CallForm, "meeti
 
 
 def _record(user: User, entity: str, pk: int) -> Any:
-    if entity == "person":
-        return person_detail(user=user, pk=pk)
-    return organization_detail(user=user, pk=pk)
+    """The record, if the user may see it (404 otherwise); no relations: the panel needs none."""
+    model = Person if entity == "person" else Organization
+    return access_record(model.objects.all(), user, pk=pk)
 
 
 def _record_url(entity: str, pk: int) -> str:
