@@ -116,3 +116,15 @@ def test_person_form_has_the_check_box(client: Client, workspace: Any) -> None:
     client.force_login(workspace.rep)
     body = client.get(reverse("people:person_create")).content.decode()
     assert reverse("dedupe:person_check") in body
+
+
+def test_organisation_merge_page_and_panel(client: Client, workspace: Any, make_org: Any) -> None:
+    acme = make_org(name="Acme Ltd", domain="acme.example")
+    acme2 = make_org(name="ACME Limited", domain="acme.example", industry="Food")
+    client.force_login(workspace.rep)
+    url = reverse("dedupe:merge", args=["organization", acme.pk, acme2.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "Merge two organisations" in page.content.decode()
+    assert client.post(url).status_code == 302
+    panel = client.get(reverse("dedupe:organization_panel", args=[acme.pk])).content.decode()
+    assert "ACME Limited" in panel and "Undo merge" in panel
