@@ -132,6 +132,10 @@ def histogram(values: Any, *, label: str, bins: int = 20) -> tuple[SafeString, f
 
 def predicted_vs_actual(buckets: Sequence[dict[str, Any]]) -> SafeString:
     """Mean holdout purchases, predicted vs actual, by calibration repeat purchases."""
+    buckets = [
+        {**b, "predicted": b.get("predicted") or 0.0, "actual": b.get("actual") or 0.0}
+        for b in buckets
+    ]
     if not buckets:
         return mark_safe("")
     width, height, left, bottom = 360, 220, 40, 30

@@ -172,6 +172,17 @@ def _diagnostics(
     return diagnostics, comparison.chosen, comparison.reason
 
 
+def _finite(value: Any) -> Any:
+    """JSON-safe: NaN and infinities (a degenerate correlation, say) become null."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if isinstance(value, float | np.floating):
+        return float(value) if np.isfinite(value) else None
+    return value
+
+
 def _day(day: int) -> dt.date:
     return dt.date(1970, 1, 1) + dt.timedelta(days=int(day))
 
@@ -214,6 +225,8 @@ def _score_rows(run: ModelRun, orders: Orders, end_day: int, model: str,
         monetary=historical,
     )
     value = np.nan_to_num(predictions.lifetime_value, nan=0.0, posinf=0.0)
+    alive = np.nan_to_num(predictions.probability_alive, nan=0.0)
+    expected = np.nan_to_num(predictions.expected_purchases, nan=0.0, posinf=0.0)
     tiers = assign_tiers(value)
     count = int(np.ceil(HIGH_VALUE_SHARE * len(value) - 1e-9))
     threshold = np.sort(value)[::-1][count - 1] if count else np.inf
@@ -225,8 +238,7 @@ def _score_rows(run: ModelRun, orders: Orders, end_day: int, model: str,
             run=run, person_id=key if key > 0 else None, organization_id=-key if key < 0 else None,
             is_latest=True, scored_at=now, tier=str(tiers.labels[i]),
             r_score=int(rfm.recency[i]), f_score=int(rfm.frequency[i]), m_score=int(rfm.monetary[i]),
-            p_alive=float(predictions.probability_alive[i]),
-            expected_purchases=float(predictions.expected_purchases[i]),
+            p_alive=float(alive[i]), expected_purchases=float(expected[i]),
             predicted_value=round(float(value[i]), 2), historical_value=round(float(historical[i]), 2),
             high_value=bool(high[i]), orders=int(summary.frequency[i]) + 1,
             first_order_on=_day(first_day[i]), last_order_on=_day(last_day[i]),
@@ -280,7 +292,7 @@ def _run(run: ModelRun, settings: InsightsSettings) -> None:
     log_ = TransactionLog(customer_ids=orders.keys, days=orders.days, amounts=orders.amounts)
     _progress(run, 20, "Checking both models on a holdout period")
     diagnostics, model, reason = _diagnostics(log_, end_day, settings.purchase_model)
-    run.diagnostics = {k: v for k, v in diagnostics.items() if k != "calibration_end_day"}
+    run.diagnostics = _finite({k: v for k, v in diagnostics.items() if k != "calibration_end_day"})
     run.calibration_end = _day(diagnostics["calibration_end_day"])
     run.holdout_end = _day(end_day)
     run.model, run.choice_reason = model, reason

@@ -134,8 +134,14 @@ def expected_purchases_if_alive(params: BGNBDParams, pairs: PairIndex, t: float)
     if t <= 0:
         return np.zeros(len(x))
     z = t / (alpha + T + t)
-    log_survivor = (a - 1) * np.log1p(-z) + np.log(hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z))
-    return (a + b + x - 1) / (a - 1) * -np.expm1(log_survivor)
+    hyp = hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
+    # With a + b < 1 the 2F1 is negative for x = 0: no log then, the product directly.
+    with np.errstate(invalid="ignore"):
+        log_survivor = (a - 1) * np.log1p(-z) + np.log(hyp)
+    not_surviving = np.where(
+        hyp > 0, -np.expm1(log_survivor), 1.0 - np.exp((a - 1) * np.log1p(-z)) * hyp
+    )
+    return (a + b + x - 1) / (a - 1) * not_surviving
 
 
 def expected_purchases_new_customer(params: BGNBDParams, *, t: float) -> float:

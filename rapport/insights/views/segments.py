@@ -61,8 +61,10 @@ def _builder_context(
         rows.append({"field": "", "op": "eq", "value": "", "shown": ""})
     errors: list[str] = []
     count: tuple[int, bool] | None = None
+    # While a row is being filled in, count with the rows that are complete.
+    complete = [c for c in conditions if c["value"] not in ("", [])]
     try:
-        count = _count(user, entity, conditions)
+        count = _count(user, entity, complete)
     except ValidationFailed as exc:
         errors = error_messages(exc)
     return {
