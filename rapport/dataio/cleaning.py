@@ -36,7 +36,7 @@ from rapport.people.normalize import (
     normalize_email,
     normalize_phone,
 )
-from rapport_analytics.matching.normalise import title_case_name
+from rapport_analytics.matching.normalise import _NAME_PARTICLES
 
 PERSON_LIMITS = {
     "honorific": 20, "first_name": 100, "middle_name": 100, "last_name": 100, "suffix": 20,
@@ -55,6 +55,7 @@ _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _FAST_EMAIL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[A-Za-z]{{2,63}}")
 _SPECIAL = frozenset(SPECIAL_USE_DOMAIN_NAMES)
+ESCAPED_FORMULA = ("'=", "'+", "'-", "'@", "'\t", "'\r")
 _LIST_SPLIT = re.compile(r"[;,]")
 _EMAIL_SPLIT = re.compile(r"[;,\s]+")
 
@@ -144,6 +145,8 @@ class CleanRow:
     # (column, value, reason) for a rejected row
     errors: list[tuple[str, str, str]] = field(default_factory=list)
     search_text: str = ""
+    # Names as the file had them, before SHOUTED or all-lower names were recased.
+    typed_names: dict[str, str] = field(default_factory=dict)
 
 
 def phone_tokens(e164: str) -> list[str]:
@@ -190,7 +193,27 @@ def _country(text: str) -> str:
     return code
 
 
-def _name_case(values: dict[str, Any]) -> None:
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _cap(match: re.Match[str]) -> str:
+    part = match.group(0)
+    if part.startswith("mc") and len(part) > 2:
+        return "Mc" + part[2:].capitalize()
+    return part.capitalize()
+
+
+def title_case_name(value: str) -> str:
+    """``"mcdonald-o'neil"`` → ``"McDonald-O'Neil"``; particles (van, de…) stay lower case
+    unless first. Like the matcher's helper, but without its NFKC folding, which would
+    change the characters themselves (ª → a)."""
+    out = []
+    for position, word in enumerate(value.lower().split(" ")):
+        out.append(word if position and word in _NAME_PARTICLES else _LETTERS.sub(_cap, word))
+    return " ".join(out)
+
+
+def _name_case(values: dict[str, Any], typed: dict[str, str]) -> None:
     """Fix SHOUTED or all-lower names; a name typed with any capitals is left alone."""
     parts = [str(values[p]) for p in NAME_PARTS if values.get(p)]
     if any(p.startswith(("=", "+", "-", "@")) for p in parts):
@@ -199,6 +222,7 @@ def _name_case(values: dict[str, Any]) -> None:
     if joined and (joined.isupper() or joined.islower()):
         for part in NAME_PARTS:
             if values.get(part) and part not in ("honorific", "suffix"):
+                typed[part] = values[part]
                 values[part] = title_case_name(values[part])
 
 
@@ -229,6 +253,8 @@ def clean_row(config: CleanConfig, line: int, cells: Sequence[str]) -> CleanRow:
         text = fast_clean_text(raw)
         if not text:
             continue
+        if text.startswith(ESCAPED_FORMULA):
+            text = text[1:]  # our own export's protection ('=…): the value is =…
         if target in MULTI_VALUED:
             collected.setdefault(target, []).append((column, text))
         elif target not in row.values and target not in collected:
@@ -242,7 +268,7 @@ def clean_row(config: CleanConfig, line: int, cells: Sequence[str]) -> CleanRow:
     if config.entity == "person":
         if "full_name" in row.values:
             _split_full_name(row.values.pop("full_name"), row.values)
-        _name_case(row.values)
+        _name_case(row.values, row.typed_names)
         named = row.values.get("first_name") or row.values.get("last_name") or row.emails
         if not named and not row.errors:
             row.errors.append(("", "", "has no name and no e-mail address"))

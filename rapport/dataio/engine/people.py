@@ -42,6 +42,7 @@ Item = tuple[tuple[int | None, int | None], str, CleanRow]
 Rows = list[tuple[Any, ...]]
 PEOPLE, EMAILS, PHONES = (m._meta.db_table for m in (Person, PersonEmail, PersonPhone))
 EXTERNAL = ExternalId._meta.db_table
+RECASED = frozenset({"first_name", "middle_name", "last_name"})
 SCALARS = ("honorific", "first_name", "middle_name", "last_name", "suffix", "title", "birthday",
            "source", "lifecycle_stage", "email_consent", "street", "city", "region", "postcode",
            "country")  # fmt: skip
@@ -329,6 +330,8 @@ def _update(
             if field == "birthday":
                 value = dt.date.fromisoformat(value)
             old = getattr(person, field)
+            if field in RECASED and old in (row.typed_names.get(field), value):
+                continue  # the name as stored, or as typed before recasing: keep it
             if old != value:
                 changes[field] = [old, value]
                 setattr(person, field, value)

@@ -185,7 +185,8 @@ def claim(job: ImportJob) -> bool:
     return True
 
 
-def run_import(job: ImportJob, *, progress: Progress | None = None, workers: int = 0) -> ImportJob:
+def run_import(job: ImportJob, *, progress: Progress | None = None, workers: int = 0,
+               batch_rows: int | None = None) -> ImportJob:  # fmt: skip
     if not claim(job):
         return job
     # Millions of short-lived tuples would trigger full garbage collections over
@@ -195,7 +196,7 @@ def run_import(job: ImportJob, *, progress: Progress | None = None, workers: int
     thresholds = gc.get_threshold()
     gc.set_threshold(100_000, 50, 1000)
     try:
-        _run(job, progress, workers)
+        _run(job, progress, workers, batch_rows or BATCH_ROWS)
     except FileProblem as exc:
         _finish(job, JobStatus.FAILED, str(exc))
     except Exception:
@@ -209,7 +210,7 @@ def run_import(job: ImportJob, *, progress: Progress | None = None, workers: int
     return job
 
 
-def _run(job: ImportJob, progress: Progress | None, workers: int) -> None:
+def _run(job: ImportJob, progress: Progress | None, workers: int, batch_rows: int) -> None:
     actor = job.created_by
     if actor is None or not actor.is_active:
         raise FileProblem("The user who started this import is no longer active.")
@@ -224,7 +225,7 @@ def _run(job: ImportJob, progress: Progress | None, workers: int) -> None:
     ctx = ImportContext(job, User.objects.get(pk=actor.pk))
     write = write_people if job.entity == Entity.PERSON else write_organizations
     rows = islice(table.rows, job.rows_done, None)
-    for batch in _batches(_cleaned(config, rows, workers), BATCH_ROWS):
+    for batch in _batches(_cleaned(config, rows, workers), batch_rows):
         with transaction.atomic():
             result = write(ctx, batch, job.key)
             if job.dry_run:

@@ -71,6 +71,12 @@ class Command(BaseCommand):
             default=1,
             help="Helper processes cleaning rows beside the writer (0: none).",
         )
+        parser.add_argument(
+            "--batch-rows",
+            type=int,
+            default=None,
+            help="Rows written per transaction (default 5,000).",
+        )
         parser.add_argument("--quiet", action="store_true", help="No progress bar.")  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -100,7 +106,7 @@ class Command(BaseCommand):
             job = self._new_job(actor, entity, path, mapping, key, options)
         started = time.monotonic()
         run_import(job, progress=None if options["quiet"] else self._bar(started),
-                   workers=max(0, options["workers"]))  # fmt: skip
+                   workers=max(0, options["workers"]), batch_rows=options["batch_rows"])  # fmt: skip
         job.refresh_from_db()
         if not options["quiet"]:
             self.stderr.write("")
