@@ -1,6 +1,6 @@
-"""The audit trail stays append-only, with one exception: GDPR erasure may set an
-event's ``changes`` to exactly {"redacted": "erased"}, leaving every other column
-as it was. Every other UPDATE, and every DELETE, is still refused by the database.
+"""The audit trail stays append-only, with one exception: GDPR erasure may set a
+person's event's ``changes`` to exactly {"redacted": "erased"}, leaving every other
+column as it was. Every other UPDATE, and every DELETE, is still refused by the database.
 Replaces the triggers of core 0002 (same names), on SQLite and PostgreSQL."""
 
 from django.db import migrations
@@ -10,7 +10,7 @@ UNCHANGED = (
     "NEW.id = OLD.id AND NEW.created_at IS {same} OLD.created_at "
     "AND NEW.actor_id IS {same} OLD.actor_id AND NEW.actor_label = OLD.actor_label "
     "AND NEW.action = OLD.action AND NEW.entity_type = OLD.entity_type "
-    "AND NEW.entity_id = OLD.entity_id"
+    "AND NEW.entity_id = OLD.entity_id AND OLD.entity_type = 'person'"
 )
 SQLITE_OLD = (
     "CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE ON core_auditevent "

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rapport.accounts.access import can_write
+from rapport.accounts.access import can_write, require_writer
 from rapport.core.errors import ValidationFailed
 from rapport.dataio.fields import KEYS, fields_for
 from rapport.dataio.models import Entity, ImportJob, JobStatus
@@ -45,6 +45,7 @@ def hub_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def upload_view(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
+    require_writer(user)
     upload = request.FILES.get("file")
     entity = request.POST.get("entity", "person")
     try:
