@@ -31,6 +31,7 @@ from rapport_analytics.matching.comparisons import compare_pairs
 
 CHECK_THRESHOLD = 0.5
 CANDIDATES_PER_KEY = 100
+CANDIDATES_SCORED = 40
 
 
 @dataclass(frozen=True)
@@ -117,18 +118,25 @@ def person_duplicates(
     """Live people ``user`` may see who are likely the person described by ``profile``,
     best first. ``person_id``: the person being edited (left out, with pairs already
     judged "not a duplicate")."""
-    found = candidate_ids(profile_keys(profile), per_key=CANDIDATES_PER_KEY, exclude=person_id)
+    found = candidate_ids(
+        profile_keys(profile), per_key=CANDIDATES_PER_KEY, limit=CANDIDATES_SCORED,
+        exclude=person_id,
+    )  # fmt: skip
     if not found:
         return []
-    visible = set(
-        visible_to(Person.objects.alive(), user).filter(pk__in=found).values_list("pk", flat=True)
-    )
-    ids = sorted(visible - _dismissed(person_id))
-    if not ids:
+    profiles = _profiles(found)
+    ids = [pk for pk in found if pk in profiles]
+    # Score first, then check visibility and the trash for the few that pass: reading
+    # a handful of people rows is what keeps a check fast at a million people.
+    scored = score_profiles(profile, ids, profiles, threshold=threshold, limit=limit * 3)
+    if not scored:
         return []
-    profiles = _profiles(ids)
-    ids = [pk for pk in ids if pk in profiles]
-    return score_profiles(profile, ids, profiles, threshold=threshold, limit=limit)
+    allowed = set(
+        visible_to(Person.objects.alive(), user)
+        .filter(pk__in=[c.id for c in scored])
+        .values_list("pk", flat=True)
+    ) - _dismissed(person_id)
+    return [c for c in scored if c.id in allowed][:limit]
 
 
 def score_profiles(

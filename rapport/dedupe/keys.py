@@ -131,20 +131,34 @@ def _write(writer: RowWriter, ids: list[int], batch: list[Profile]) -> RecordTab
     return table
 
 
+# Keys that name one person (an e-mail, a phone, an external id) count more when
+# ranking candidates than keys many people share (a name sound, a street).
+PERSONAL_KEYS = {"email": 3, "phone": 3, "external_id": 3}
+
+
 def candidate_ids(
-    keys: Sequence[tuple[str, int]], *, per_key: int, exclude: int | None = None
+    keys: Sequence[tuple[str, int]],
+    *,
+    per_key: int,
+    limit: int,
+    exclude: int | None = None,
 ) -> list[int]:
-    """Record ids sharing any of ``keys``, at most ``per_key`` per key (one query)."""
-    hashes = sorted({hashed for _, hashed in keys})
+    """Record ids sharing any of ``keys`` (at most ``per_key`` per key, one query), the
+    ``limit`` sharing the most evidence first: only those are worth scoring."""
+    weight = {hashed: PERSONAL_KEYS.get(name, 1) for name, hashed in keys}
+    hashes = sorted(weight)
     if not hashes:
         return []
     table = MatchKey._meta.db_table
     parts = [
-        f"SELECT record_id FROM (SELECT record_id FROM {table} WHERE key = %s LIMIT {int(per_key)}) k{i}"  # noqa: S608 -- our table, integer limit
+        f"SELECT key, record_id FROM (SELECT key, record_id FROM {table} WHERE key = %s LIMIT {int(per_key)}) k{i}"  # noqa: S608 -- our table, integer limit
         for i in range(len(hashes))
     ]
+    evidence: dict[int, int] = {}
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ".join(parts), hashes)
-        found = {int(row[0]) for row in cursor.fetchall()}
-    found.discard(exclude or 0)
-    return sorted(found)
+        cursor.execute(" UNION ALL ".join(parts), hashes)
+        for hashed, record_id in cursor.fetchall():
+            evidence[int(record_id)] = evidence.get(int(record_id), 0) + weight[int(hashed)]
+    evidence.pop(exclude or 0, None)
+    ranked = sorted(evidence, key=lambda pk: (-evidence[pk], pk))
+    return ranked[:limit]
