@@ -128,18 +128,23 @@ def seed(n: int) -> dict[str, Any]:
 def time_case(
     client: Any, url: str, requests: int, warmup: int, headers: dict[str, str]
 ) -> dict[str, float]:
+    """Wall-clock server time per request, and this process's CPU time per request: on a
+    shared machine the second shows the work itself, without waiting for a core."""
     for _ in range(warmup):
         assert client.get(url, headers=headers).status_code == 200
-    samples = []
+    wall, cpu = [], []
     for _ in range(requests):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         response = client.get(url, headers=headers)
-        samples.append((time.perf_counter() - start) * 1000)
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
         assert response.status_code == 200, response.status_code
-    samples.sort()
+    wall.sort()
+    cpu.sort()
+    p95 = int(len(wall) * 0.95) - 1
     return {
-        "requests": requests, "p50_ms": round(statistics.median(samples), 2),
-        "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 2), "max_ms": round(samples[-1], 2),
+        "requests": requests, "p50_ms": round(statistics.median(wall), 2), "p95_ms": round(wall[p95], 2),
+        "max_ms": round(wall[-1], 2), "cpu_p50_ms": round(statistics.median(cpu), 2), "cpu_p95_ms": round(cpu[p95], 2),
     }  # fmt: skip
 
 
@@ -250,7 +255,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"  {name:40} p50 {figures['p50_ms']:7.2f} ms  p95 {figures['p95_ms']:7.2f} ms  max {figures['max_ms']:7.2f} ms"
             )
         verdict = "meets" if result["meets_target"] else "MISSES"
-        print(f"  first page p95 target {TARGET_P95_MS} ms: {verdict}")
+        print(
+            f"  first page p95 target {TARGET_P95_MS} ms: {verdict} (load average {result['load_average'][0]:.1f})"
+        )
     return 0
 
 

@@ -17,7 +17,7 @@ from rapport.activities import services, task_services
 from rapport.activities.forms import CallForm, MeetingForm, NoteForm, TaskForm, add_service_errors
 from rapport.activities.selectors import activity_detail, assignable_users
 from rapport.activities.timeline import Cursor, kind_choices, timeline_page
-from rapport.core.errors import ValidationFailed
+from rapport.core.errors import PermissionDenied, ValidationFailed
 from rapport.core.htmx import htmx_partial
 from rapport.people.models import Organization, Person
 from rapport.people.views.common import current_user, safe_next, translate_errors
@@ -45,24 +45,38 @@ def _kinds(request: HttpRequest) -> list[str]:
     return [chosen] if chosen in known else []
 
 
+BUTTONS = {"note": "Add note", "call": "Log call", "meeting": "Log meeting", "task": "Add task"}
+
+
+def _blank_form(user: User, what: str) -> forms.Form:
+    if what == "task":
+        return TaskForm(assignees=list(assignable_users(user)), actor=user, auto_id="task_%s")
+    return FORMS[what](auto_id=f"{what}_%s")
+
+
 def _panel(
-    request: HttpRequest, entity: str, record: Any, *, bound: dict[str, forms.Form] | None = None,
-    status: int = 200, open_form: str = "",
+    request: HttpRequest, entity: str, record: Any, *, bound: forms.Form | None = None,
+    open_form: str = "",
 ) -> HttpResponse:  # fmt: skip
+    """The whole panel; an entry form is rendered only when it comes back with errors."""
     user = current_user(request)
-    kinds = _kinds(request)
-    page = timeline_page(entity=entity, record=record, user=user, limit=PAGE_SIZE, kinds=kinds)
-    assignees = list(assignable_users(user)) if can_write(user) else []
-    blank: dict[str, forms.Form] = {name: cls(auto_id=f"{name}_%s") for name, cls in FORMS.items()}
-    blank["task"] = TaskForm(assignees=assignees, actor=user, auto_id="task_%s")
+    page = timeline_page(
+        entity=entity, record=record, user=user, limit=PAGE_SIZE, kinds=_kinds(request)
+    )
     context = {
-        "entity": entity, "record": record, "page": page, "forms": {**blank, **(bound or {})},
+        **_urls(entity, record), "entity": entity, "record": record, "page": page,
+        "forms": {open_form: bound} if bound is not None else {},
         "can_write": can_write(user), "kind": request.GET.get("kind", ""),
         "kind_choices": _menu(), "open_form": open_form,
+    }  # fmt: skip
+    return render(request, "activities/_timeline.html", context)
+
+
+def _urls(entity: str, record: Any) -> dict[str, str]:
+    return {
         "timeline_url": reverse(f"activities:{entity}_timeline", args=[record.pk]),
         "log_url": reverse(f"activities:{entity}_log", args=[record.pk]),
-    }  # fmt: skip
-    return render(request, "activities/_timeline.html", context, status=status)
+    }
 
 
 def _menu() -> list[tuple[str, str]]:
@@ -73,6 +87,17 @@ def _menu() -> list[tuple[str, str]]:
 def _timeline(request: HttpRequest, entity: str, pk: int) -> HttpResponse:
     user = current_user(request)
     record = _record(user, entity, pk)
+    what = request.GET.get("form", "")
+    if what in BUTTONS:  # an entry form, fetched when the user opens it
+        if not can_write(user):
+            raise PermissionDenied("Your role is read-only.")
+        context = {
+            **_urls(entity, record),
+            "what": what,
+            "form": _blank_form(user, what),
+            "button": BUTTONS[what],
+        }
+        return render(request, "activities/_log_form_body.html", context)
     before = Cursor.decode(request.GET.get("before"))
     if before is None:
         return _panel(request, entity, record)
@@ -137,7 +162,7 @@ def _log(request: HttpRequest, entity: str, pk: int) -> HttpResponse:
         return redirect(_record_url(entity, record.pk) + "#timeline")
     if saved:
         return _panel(request, entity, record)
-    return _panel(request, entity, record, bound={what: form}, open_form=what)
+    return _panel(request, entity, record, bound=form, open_form=what)
 
 
 @translate_errors

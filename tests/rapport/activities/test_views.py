@@ -243,3 +243,17 @@ def test_the_calendar_feed_needs_its_secret_and_can_be_rotated(
     signed.post(reverse("activities:preferences"), {"calendar": "rotate"})
     assert anonymous.get(feed).status_code == 404
     assert anonymous.get(feed.replace(".ics", "0.ics")).status_code == 404
+
+
+def test_an_entry_form_loads_when_opened_and_only_for_writers(
+    client: Client, workspace: Any, make_person: Any
+) -> None:
+    person = make_person()
+    url = reverse("activities:person_timeline", args=[person.pk])
+
+    form = text(signed_in(client, workspace.rep).get(url, {"form": "task"}, headers=HX))
+    assert 'name="title"' in form and 'id="task_due_at"' in form and "Add task" in form
+    assert (
+        signed_in(Client(), workspace.viewer).get(url, {"form": "note"}, headers=HX).status_code
+        == 403
+    )
