@@ -18,5 +18,7 @@ echo "== duplicate check on create: p95 at 1M people, keys in the database =="
 .venv-bench/bin/python bench/dedupe.py ${BENCH_DEDUPE_ARGS:-}
 echo "== timeline: first page of a person with 10,000 activities (SQLite, then PostgreSQL) =="
 .venv-bench/bin/python bench/timeline.py ${BENCH_TIMELINE_ARGS:-}
+echo "== insights: recompute job on 100,000 customers / ~200,000 orders (SQLite) =="
+.venv-bench/bin/python bench/insights.py ${BENCH_INSIGHTS_ARGS:-}
 echo "== duplicates: febrl, synthetic CRM data and 1M people vs splink =="
 .venv-bench/bin/python bench/matching.py ${BENCH_MATCHING_ARGS:-}
