@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "rapport.core.middleware.GcFreezeMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -78,8 +78,11 @@ def test_token_create_prints_a_working_token_once(workspace: Any) -> None:
 
 @pytest.mark.django_db
 def test_demo_builds_a_believable_business() -> None:
-    call_command("demo", "--people", "300", stdout=io.StringIO())
-    assert Person.objects.count() == 300
+    out = io.StringIO()
+    call_command("demo", "--people", "300", stdout=out)
+    assert "Demo data: 300 people, 45 organisations, 2 teams." in out.getvalue()
+    # Feature apps may add a few people of their own (e.g. likely duplicates to review).
+    assert 300 <= Person.objects.count() <= 330
     assert Organization.objects.count() == 45
     assert User.objects.filter(role=Role.MANAGER).count() == 2
     # Every demo phone is valid E.164 and every person is findable by e-mail.
