@@ -95,3 +95,41 @@ def test_recorded_emails_cannot_be_edited_by_users(workspace: Any, make_person: 
     )
     with pytest.raises(PermissionDenied):
         activity_update(actor=workspace.admin, activity=email, data={"subject": "forged"})
+
+
+def test_merging_people_moves_their_history_without_duplicates(
+    workspace: Any, make_person: Any
+) -> None:
+    from rapport.activities.services import activities_move_to
+    from rapport.activities.task_services import task_create
+
+    keep, dup = make_person(first_name="Ana"), make_person(first_name="Anna")
+    both = activity_record(kind="meeting", actor=workspace.rep, subject="Both", people=[keep, dup])
+    activity_record(kind="call", actor=workspace.rep, subject="Dup only", people=[dup])
+    task = task_create(actor=workspace.rep, data={"title": "T", "people": [dup.pk]})
+
+    assert activities_move_to(source=dup, target=keep) == 1
+
+    assert ActivityLink.objects.filter(person=dup).count() == 0
+    assert ActivityLink.objects.filter(person=keep).count() == 2
+    assert ActivityLink.objects.filter(activity=both).count() == 1
+    assert list(task.people.all()) == [keep]
+
+
+def test_demo_history_seeds_fast_with_believable_tasks(workspace: Any, make_person: Any) -> None:
+    import io
+    import random
+
+    from rapport.activities.demo import seed_demo
+    from rapport.activities.models import Task
+
+    for i in range(5):
+        make_person(first_name=f"P{i}")
+    out = io.StringIO()
+    seed_demo(rng=random.Random(1), people=5, stdout=out)
+
+    assert Activity.objects.count() >= 5 and ActivityLink.objects.count() >= 5
+    # five open tasks for each user who may write, two of them overdue
+    writers = 5  # alice, mona, rick, rita, sam
+    assert Task.objects.count() == 5 * writers
+    assert "Demo activities" in out.getvalue()
