@@ -60,7 +60,8 @@ def _ago(day: dt.date) -> str:
 
 def explain(score: CustomerScore, previous: CustomerScore | None, horizon: float) -> list[str]:
     """The scores in plain words, for people who do not think in parameters."""
-    times = "once" if score.orders == 1 else f"{score.orders} times"
+    # Orders on one day count as one purchase, as in the models.
+    times = "once" if score.orders == 1 else f"on {score.orders} different days"
     lines = [
         f"Bought {times}, last {_ago(score.last_order_on)}; customers with this pattern "
         f"usually buy again: {score.p_alive:.0%} chance still active."
@@ -195,7 +196,9 @@ def at_risk_and_valuable(*, user: User) -> list[CustomerScore]:
     result = []
     for score in candidates:
         before = previous.get((score.person_id, score.organization_id))
-        score.previous_p_alive = before  # type: ignore[attr-defined]
+        # Shown as "was …" only when it moved.
+        moved = before is not None and abs(before - score.p_alive) >= 0.005
+        score.previous_p_alive = before if moved else None  # type: ignore[attr-defined]
         falling = before is not None and before - score.p_alive >= FALLING_BY
         if score.p_alive < threshold or falling:
             result.append(score)

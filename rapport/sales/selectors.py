@@ -121,7 +121,7 @@ class OrderTotals:
 
 
 def customer_orders(
-    *, customer: Person | Organization, limit: int = 20
+    *, customer: Person | Organization, limit: int = 10
 ) -> tuple[list[Order], OrderTotals]:
     """The latest orders of a customer the caller already has access to, and totals."""
     field = "person" if isinstance(customer, Person) else "organization"

@@ -60,7 +60,7 @@ def order_items(*, record: Any, user: Any, before: Any, limit: int) -> Iterable[
             title=f"Order of {order.amount} {order.currency}",
             body_html=body,
             url=url,
-            icon="🛒",
+            icon="•",
             source=SOURCE,
             key=order.pk,
             extra={"external_ref": order.external_ref},
