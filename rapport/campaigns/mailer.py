@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import binascii
 import hashlib
 import hmac
 import uuid
 from dataclasses import dataclass
+from email.header import Header
+from email.utils import formatdate, parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -102,3 +105,39 @@ def build_email(
     if rendered.body_html:
         email.attach_alternative(rendered.body_html, "text/html")
     return email
+
+
+def _header(value: str) -> str:
+    return value if value.isascii() else Header(value, "utf-8").encode().replace("\n", "\r\n")
+
+
+def _part(text: str, subtype: str) -> str:
+    body = binascii.b2a_qp(text.replace("\r\n", "\n").encode("utf-8"), istext=True).decode("ascii")
+    return (
+        f'Content-Type: text/{subtype}; charset="utf-8"\r\n'
+        f"Content-Transfer-Encoding: quoted-printable\r\n\r\n{body}"
+    )
+
+
+def campaign_mime(*, to: str, rendered: Rendered, message_id: str, unsubscribe: str) -> bytes:
+    """The same message ``build_email`` makes, written directly: a campaign builds
+    thousands per second, and the general-purpose MIME classes spend milliseconds
+    folding headers that are short, ASCII lines here."""
+    lines = [
+        f"From: {_header(conf.from_address())}", f"To: {to}", f"Subject: {_header(rendered.subject)}",
+        f"Date: {formatdate(localtime=False)}", f"Message-ID: {message_id}", "MIME-Version: 1.0",
+        f"List-Unsubscribe: <{unsubscribe}>", "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+    ]  # fmt: skip
+    if rendered.body_html:
+        boundary = f"=_rapport_{uuid.uuid4().hex}"
+        lines.append(f'Content-Type: multipart/alternative; boundary="{boundary}"')
+        body = (
+            f"--{boundary}\r\n{_part(rendered.body_text, 'plain')}\r\n"
+            f"--{boundary}\r\n{_part(rendered.body_html, 'html')}\r\n--{boundary}--\r\n"
+        )
+        return ("\r\n".join(lines) + "\r\n\r\n" + body).encode("ascii")
+    return ("\r\n".join(lines) + "\r\n" + _part(rendered.body_text, "plain")).encode("ascii")
+
+
+def envelope_sender() -> str:
+    return parseaddr(conf.from_address())[1]

@@ -160,6 +160,7 @@ class Campaign(TimeStampedModel):
 
 class RecipientStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
+    CLAIMED = "claimed", "Next in line"  # in the batch a worker is sending
     SENDING = "sending", "Handing to the mail server"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"

@@ -5,9 +5,11 @@ The guarantee rests on three things:
 1. One ``CampaignRecipient`` row per (campaign, person), unique in the database:
    the audience can be added twice (a restart) without adding anyone twice.
 2. Every message is *claimed* before it is handed to the SMTP server: its row goes
-   ``queued → sending`` in a conditional UPDATE that commits on its own. Only the
+   ``claimed → sending`` in a conditional UPDATE that commits on its own. Only the
    run whose UPDATE changed the row sends it, so two runs (a retried job, a second
-   worker) cannot both send it; a committed claim survives the worker being killed.
+   worker) cannot both send it; the committed claim survives the worker being killed.
+   (The batch is first claimed ``queued → claimed`` in one durable commit; the
+   per-message claims are committed cheaply: ``durability`` explains why that is safe.)
 3. After the hand-off the row goes ``sending → sent`` (in bulk, at most half a second
    or a hundred messages later). A worker killed in between leaves rows in ``sending``:
    the mail server may or may not have them. They are **never sent again**; the next
@@ -30,6 +32,7 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from django.core.mail import get_connection
 from django.db.models import Q
@@ -38,13 +41,15 @@ from django.utils import timezone
 from rapport.campaigns import conf
 from rapport.campaigns.mailer import (
     Content,
-    build_email,
     campaign_message_id,
+    campaign_mime,
+    envelope_sender,
     people_for_rendering,
     render_for,
     unsubscribe_url,
 )
 from rapport.campaigns.models import Campaign, CampaignRecipient, CampaignStatus, RecipientStatus
+from rapport.campaigns.services import durability
 from rapport.campaigns.services.audience import materialize_audience
 from rapport.campaigns.services.single import consent_problem
 from rapport.people.models import Person
@@ -58,7 +63,13 @@ UNCONFIRMED_NOTE = (
 
 
 def worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+    """host:pid:thread:epoch (see ``durability``)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}:{durability.epoch()}"
+
+
+def _owner_epoch(owner: str) -> str:
+    parts = owner.split(":", 3)
+    return parts[3] if len(parts) == 4 else "unknown"
 
 
 def _holder_gone(owner: str) -> bool:
@@ -76,7 +87,8 @@ def _holder_gone(owner: str) -> bool:
     return False
 
 
-def _acquire(campaign_id: int, me: str) -> Campaign | None:
+def _acquire(campaign_id: int, me: str) -> tuple[Campaign, str] | None:
+    """Take the campaign's lease; returns it with the previous holder (or "")."""
     now = timezone.now()
     campaign = Campaign.objects.filter(pk=campaign_id, status__in=RUNNING).first()
     if campaign is None or (campaign.scheduled_at and campaign.scheduled_at > now):
@@ -91,7 +103,9 @@ def _acquire(campaign_id: int, me: str) -> Campaign | None:
     )
     if not got:
         return None
-    return Campaign.objects.select_related("template", "created_by").get(pk=campaign_id)
+    return Campaign.objects.select_related("template", "created_by").get(pk=campaign_id), (
+        campaign.lease_owner if campaign.lease_owner != me else ""
+    )
 
 
 def _renew(campaign_id: int, me: str) -> bool:
@@ -167,34 +181,46 @@ def _send_batch(
     sent = _SentMarks()
     failed: dict[str, list[int]] = defaultdict(list)
     skipped: dict[str, list[int]] = defaultdict(list)
-    connection = get_connection(fail_silently=False)
     kind = campaign.template.kind
+    to_send: list[tuple[int, Person]] = []
+    for recipient_id, person_id in rows:
+        person = people.get(person_id)
+        problem = consent_problem(person, kind) if person else "Person deleted."
+        if problem or person is None:
+            skipped[problem or "Person deleted."].append(recipient_id)
+        else:
+            to_send.append((recipient_id, person))
+    # One durable commit claims the batch; each message's own claim below is relaxed.
+    _update_many([r for r, _ in to_send], RecipientStatus.QUEUED, status=RecipientStatus.CLAIMED)
+    connection: Any = get_connection(fail_silently=False)
+    sender = envelope_sender()
     try:
-        for recipient_id, person_id in rows:
-            person = people.get(person_id)
-            problem = consent_problem(person, kind) if person else "Person deleted."
-            if problem or person is None:
-                skipped[problem or "Person deleted."].append(recipient_id)
-                continue
-            pacer.wait()
-            claimed = CampaignRecipient.objects.filter(
-                pk=recipient_id, status=RecipientStatus.QUEUED
-            ).update(status=RecipientStatus.SENDING, email=person.email, updated_at=timezone.now())
-            if not claimed:  # another run has it: leave it alone
-                continue
-            link = unsubscribe_url(person_id=person_id, campaign_id=campaign.pk)
-            email = build_email(
-                to=person.email, rendered=render_for(content, person, unsubscribe=link),
-                message_id=campaign_message_id(campaign_id=campaign.pk, person_id=person_id),
-                unsubscribe=link, connection=connection,
-            )  # fmt: skip
-            try:
-                email.send()
-            except Exception as exc:  # refused, disconnected: not delivered
-                failed[f"{type(exc).__name__}: {exc}"[:500]].append(recipient_id)
-                connection.close()  # a broken connection is reopened by the next send
-            else:
-                sent.add(recipient_id)
+        with durability.relaxed_commits():
+            for recipient_id, person in to_send:
+                pacer.wait()
+                claimed = CampaignRecipient.objects.filter(
+                    pk=recipient_id, status=RecipientStatus.CLAIMED
+                ).update(
+                    status=RecipientStatus.SENDING, email=person.email, updated_at=timezone.now()
+                )
+                if not claimed:  # another run has it: leave it alone
+                    continue
+                if connection.connection is None:  # one connection for the batch
+                    connection.open()
+                link = unsubscribe_url(person_id=person.pk, campaign_id=campaign.pk)
+                data = campaign_mime(
+                    to=person.email, rendered=render_for(content, person, unsubscribe=link),
+                    message_id=campaign_message_id(campaign_id=campaign.pk, person_id=person.pk),
+                    unsubscribe=link,
+                )  # fmt: skip
+                try:
+                    connection.connection.sendmail(sender, [person.email], data)
+                except Exception as exc:  # refused, disconnected: not delivered
+                    failed[f"{type(exc).__name__}: {exc}"[:500]].append(recipient_id)
+                    connection.close()  # reopened for the next message
+                else:
+                    sent.add(recipient_id)
+            sent.flush()
     finally:
         connection.close()
         sent.flush()
@@ -205,20 +231,34 @@ def _send_batch(
     return sent.all
 
 
+def _recover(campaign_id: int, previous_owner: str) -> None:
+    """Rows a stopped runner left behind: see the module and ``durability`` docstrings."""
+    now = timezone.now()
+    rows = CampaignRecipient.objects.filter(campaign_id=campaign_id)
+    unconfirmed = rows.filter(status=RecipientStatus.SENDING).update(
+        status=RecipientStatus.UNCONFIRMED, error=UNCONFIRMED_NOTE, updated_at=now
+    )
+    claimed = rows.filter(status=RecipientStatus.CLAIMED)
+    if not previous_owner or durability.trusts(_owner_epoch(previous_owner)):
+        claimed.update(status=RecipientStatus.QUEUED, updated_at=now)  # never handed over
+    else:
+        unconfirmed += claimed.update(
+            status=RecipientStatus.UNCONFIRMED, error=UNCONFIRMED_NOTE, updated_at=now
+        )
+    if unconfirmed:
+        log.warning("campaign %s: %s e-mails left unconfirmed by a stopped worker",
+                    campaign_id, unconfirmed)  # fmt: skip
+
+
 def campaign_run(campaign_id: int) -> str:
     """Send what is left of a due campaign. Safe to run twice, or in two workers at once."""
     me = worker_id()
-    campaign = _acquire(campaign_id, me)
-    if campaign is None:
+    acquired = _acquire(campaign_id, me)
+    if acquired is None:
         return "not due, finished, or another worker is sending it"
+    campaign, previous_owner = acquired
     materialize_audience(campaign)
-    interrupted = CampaignRecipient.objects.filter(
-        campaign_id=campaign_id, status=RecipientStatus.SENDING
-    ).update(status=RecipientStatus.UNCONFIRMED, error=UNCONFIRMED_NOTE, updated_at=timezone.now())
-    if interrupted:
-        log.warning(
-            "campaign %s: %s e-mails left unconfirmed by a stopped worker", campaign_id, interrupted
-        )
+    _recover(campaign_id, previous_owner)
     template = campaign.template
     content = Content(template.subject, template.body_text, template.body_html)
     per_minute = conf.rate_per_minute()

@@ -228,3 +228,31 @@ def test_the_people_list_filter_becomes_a_fixed_list(
         "name": "Filtered", "template_id": newsletter.pk, "audience_kind": "static", "people_filter": "?tag=vip",
     })  # fmt: skip
     assert sorted(campaign.static_person_ids) == sorted(p.pk for p in audience)
+
+
+def test_campaign_messages_carry_non_ascii_text_intact(
+    smtp_sink: Any, workspace: Any, make_person: Any
+) -> None:
+    person = make_person(first_name="Zoë", emails=["zoe@example.com"], email_consent="granted")
+    template = template_create(actor=workspace.manager, data={
+        "name": "Olá", "kind": "marketing", "subject": "Olá {{ person.first_name }} — ünïcode",
+        "body_text": "Merci {{ person.first_name }} ✓\n.\nA line that starts with a dot.",
+        "body_html": "<p>Grüße {{ person.first_name }}</p>",
+    })  # fmt: skip
+    campaign = campaign_create(actor=workspace.manager, data={
+        "name": "Intl", "template_id": template.pk, "audience_kind": "static", "person_ids": [person.pk],
+    })  # fmt: skip
+    Campaign.objects.filter(pk=campaign.pk).update(
+        status=CampaignStatus.SCHEDULED, scheduled_at=timezone.now()
+    )
+    campaign_run(campaign.pk)
+    (received,) = smtp_sink.received
+    assert received.message["Subject"] == "Olá Zoë — ünïcode"
+    assert received.text().splitlines()[:3] == [
+        "Merci Zoë ✓",
+        ".",
+        "A line that starts with a dot.",
+    ]
+    html = received.message.get_body(preferencelist=("html",))
+    assert html is not None and "<p>Grüße Zoë</p>" in html.get_content()
+    assert received.mail_from == "crm@example.com"
