@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import phonenumbers
 from email_validator import SPECIAL_USE_DOMAIN_NAMES
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
@@ -95,6 +96,39 @@ def fast_normalize_email(raw: str) -> str:
 @lru_cache(maxsize=4096)
 def _phone_cached(raw: str, region: str) -> str:
     return normalize_phone(raw, region=region)
+
+
+NANP_REGIONS = frozenset(COUNTRY_CODE_TO_REGION_CODE[1])
+_PHONE_PUNCTUATION = re.compile(r"[\s().\-/]+")
+_NANP_PREFIX_VALID: dict[str, bool] = {}
+
+
+def fast_normalize_phone(raw: str, region: str) -> str:
+    """``normalize_phone`` with a shortcut for North American numbers (+1), the usual case.
+
+    phonenumbers' metadata decides a +1 number's validity by its first six digits (area
+    code and exchange; the patterns end in ``\\d{4}``), so the verdict is computed once per
+    six-digit prefix; anything else, or any doubt, goes through phonenumbers in full.
+    Tests check both paths agree.
+    """
+    compact = _PHONE_PUNCTUATION.sub("", raw)
+    international = compact.startswith("+")
+    digits = compact[1:] if international else compact
+    national = ""
+    if digits.isascii() and digits.isdigit():
+        if len(digits) == 11 and digits[0] == "1" and (international or region in NANP_REGIONS):
+            national = digits[1:]
+        elif len(digits) == 10 and not international and region in NANP_REGIONS:
+            national = digits
+    if national and national[0] in "23456789":
+        prefix = national[:6]
+        valid = _NANP_PREFIX_VALID.get(prefix)
+        if valid is None:
+            number = phonenumbers.PhoneNumber(country_code=1, national_number=int(national))
+            valid = _NANP_PREFIX_VALID[prefix] = bool(phonenumbers.is_valid_number(number))
+        if valid:
+            return "+1" + national
+    return _phone_cached(raw, region)
 
 
 def _choice_index(choices: Sequence[tuple[str, str]], extra: dict[str, str]) -> dict[str, str]:
@@ -302,7 +336,7 @@ def _apply(config: CleanConfig, row: CleanRow, target: str, text: str,
     elif target == "phone":
         for part in _LIST_SPLIT.split(text):
             if part.strip():
-                phone = _phone_cached(part.strip(), config.region)
+                phone = fast_normalize_phone(part.strip(), config.region)
                 if phone not in row.phones:
                     row.phones.append(phone)
     elif target == "tags":

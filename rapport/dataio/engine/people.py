@@ -26,6 +26,7 @@ from rapport.dataio.engine.common import (
     ImportContext,
     fingerprint,
     pairs_where_in,
+    sqlite_search_index_deferred,
 )
 from rapport.dataio.models import ExternalId
 from rapport.people.demo import PERSON_COLUMNS
@@ -267,7 +268,8 @@ def _create(ctx: ImportContext, creates: list[tuple[tuple[int | None, int | None
         if _key_value(row, key).startswith("f:"):
             externals.append(("person", FINGERPRINT_SOURCE, fingerprint(row), pk, None))
         audits.append((pk, {"import": [None, ctx.label]}))
-    writer.insert(Person, PERSON_COLUMNS, people)
+    with sqlite_search_index_deferred(PEOPLE, min(ids), max(ids)):
+        writer.insert(Person, PERSON_COLUMNS, people)
     writer.insert(PersonEmail, ("email", "label", "is_primary", "person_id"), emails)
     writer.insert(PersonPhone, ("number", "label", "is_primary", "person_id"), phones)
     writer.insert(Affiliation, ("role", "is_primary", "organization_id", "person_id"), affiliations)

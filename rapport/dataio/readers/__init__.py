@@ -36,7 +36,11 @@ def open_table(path: Path, *, max_field_chars: int, file_format: str = "", delim
     if path.stat().st_size == 0:
         raise FileProblem("The file is empty.")
     if fmt == "xlsx":
-        return read_xlsx(path)
-    if fmt == "vcf":
-        return read_vcard(path)
-    return read_csv(path, max_field_chars=max_field_chars, delimiter=delimiter)
+        table = read_xlsx(path)
+    elif fmt == "vcf":
+        table = read_vcard(path)
+    else:
+        table = read_csv(path, max_field_chars=max_field_chars, delimiter=delimiter)
+    # Column names end up in the mapping (JSON) and in error reports: no NULs, bounded.
+    table.headers = [h.replace("\x00", "")[:255] for h in table.headers]
+    return table

@@ -243,3 +243,33 @@ def test_custom_fields_are_suggested_by_key_or_label(workspace: Any) -> None:
                                                      "label": "Shoe size", "field_type": "number"})  # fmt: skip
     assert suggest_mapping(["Shoe size", "shoe_size", "Nothing"], "person") == {
         "Shoe size": "cf:shoe_size", "shoe_size": "cf:shoe_size", "Nothing": ""}  # fmt: skip
+
+
+def _slow_phone(raw: str, region: str) -> str | None:
+    try:
+        return normalize_phone(raw, region=region)
+    except InvalidValue:
+        return None
+
+
+def _fast_phone(raw: str, region: str) -> str | None:
+    from rapport.dataio.cleaning import fast_normalize_phone
+
+    try:
+        return fast_normalize_phone(raw, region)
+    except InvalidValue:
+        return None
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    digits=st.integers(min_value=0, max_value=99_999_999_999),
+    style=st.sampled_from(
+        ["{d}", "+{d}", "+1 {d}", "1{d}", "({a}) {b}-{c}", "{a}.{b}.{c}", "+1-{a}-{b}-{c}"]
+    ),
+    region=st.sampled_from(["US", "CA", "GB", "JM", "DE"]),
+)
+def test_fast_phone_path_agrees_with_phonenumbers(digits: int, style: str, region: str) -> None:
+    d = str(digits)
+    raw = style.format(d=d, a=d[:3], b=d[3:6], c=d[6:])
+    assert _fast_phone(raw, region) == _slow_phone(raw, region)
