@@ -256,3 +256,40 @@ def test_campaign_messages_carry_non_ascii_text_intact(
     html = received.message.get_body(preferencelist=("html",))
     assert html is not None and "<p>Grüße Zoë</p>" in html.get_content()
     assert received.mail_from == "crm@example.com"
+
+
+def test_claimed_rows_go_back_to_the_queue_only_when_the_claims_can_be_trusted(
+    smtp_sink: Any, workspace: Any, newsletter: Any, audience: list[Any]
+) -> None:
+    from rapport.campaigns.services import durability
+    from rapport.campaigns.services.audience import materialize_audience
+
+    def crashed_campaign(owner_epoch: str) -> Campaign:
+        campaign = campaign_create(actor=workspace.manager, data={
+            "name": owner_epoch, "template_id": newsletter.pk, "audience_kind": "static",
+            "person_ids": [p.pk for p in audience[:2]],
+        })  # fmt: skip
+        Campaign.objects.filter(pk=campaign.pk).update(
+            status=CampaignStatus.SCHEDULED, scheduled_at=timezone.now()
+        )
+        materialize_audience(campaign)
+        CampaignRecipient.objects.filter(campaign=campaign).update(status=RecipientStatus.CLAIMED)
+        Campaign.objects.filter(pk=campaign.pk).update(
+            lease_owner=f"otherhost:1:1:{owner_epoch}",
+            lease_until=timezone.now() - timedelta(seconds=1),
+        )
+        return campaign
+
+    # Same machine boot (the worker process died): a claimed row was never handed over
+    same = crashed_campaign(durability.epoch())
+    campaign_run(same.pk)
+    assert set(
+        CampaignRecipient.objects.filter(campaign=same).values_list("status", flat=True)
+    ) == {"sent"}
+    # The machine restarted since: the relaxed per-message claims may be lost, never re-send
+    other = crashed_campaign("boot 00000000-0000-0000-0000-000000000000")
+    campaign_run(other.pk)
+    assert set(
+        CampaignRecipient.objects.filter(campaign=other).values_list("status", flat=True)
+    ) == {"unconfirmed"}
+    assert len(smtp_sink.received) == 2
