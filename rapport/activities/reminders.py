@@ -13,6 +13,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -57,7 +58,7 @@ def _remind(task: Task) -> int:
         title += f" (due {shown})"
     created = notification_create(
         user=task.assignee, kind="reminder", title=title, body=locked.notes[:1000],
-        url=f"/activities/tasks/#task-{locked.pk}",
+        url=reverse("activities:task_list") + f"#task-{locked.pk}",
         dedupe_key=f"task:{locked.pk}:{'snooze' if snoozed else 'due'}:{when.isoformat()}",
     )  # fmt: skip
     Task.objects.filter(pk=locked.pk).update(remind_at=None)

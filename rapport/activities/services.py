@@ -138,7 +138,7 @@ def _activity_url(people: Sequence[Person], orgs: Sequence[Organization]) -> str
     return ""
 
 
-def _visible_records(
+def visible_records(
     user: User, person_ids: Sequence[int], org_ids: Sequence[int]
 ) -> tuple[list[Person], list[Organization]]:
     """The records named, each of which the user must be able to see.
@@ -199,7 +199,7 @@ def activity_log(*, actor: User, kind: str, data: Mapping[str, Any]) -> Activity
     if kind not in HAND_LOGGED:
         raise ValidationFailed({"kind": ["You can log a note, a call or a meeting."]})
     clean = _clean(data, partial=False, kind=kind)
-    people, orgs = _visible_records(
+    people, orgs = visible_records(
         actor, list(data.get("people") or []), list(data.get("organizations") or [])
     )
     return activity_record(kind=kind, actor=actor, people=people, organizations=orgs,

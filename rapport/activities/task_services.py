@@ -21,7 +21,7 @@ from rapport.accounts.access import assignable_owner_ok, require_writer
 from rapport.accounts.models import Role, User
 from rapport.activities.models import Priority, Recurrence, Task, TaskStatus
 from rapport.activities.notify import notification_create
-from rapport.activities.services import _visible_records
+from rapport.activities.services import visible_records
 from rapport.core.errors import PermissionDenied, StaleVersion, ValidationFailed
 
 TASK_FIELDS = ("title", "notes", "due_at", "priority", "recurrence")
@@ -122,7 +122,7 @@ def task_create(*, actor: User, data: Mapping[str, Any]) -> Task:
     person_ids = list(data.get("people") or [])
     org_ids = list(data.get("organizations") or [])
     people, orgs = (
-        _visible_records(actor, person_ids, org_ids) if person_ids or org_ids else ([], [])
+        visible_records(actor, person_ids, org_ids) if person_ids or org_ids else ([], [])
     )
     task = Task.objects.create(assignee=assignee, created_by=actor, **clean)
     task.remind_at = task.due_at
@@ -169,7 +169,7 @@ def task_update(
     if reassigned:
         locked.assignee = _assignee(actor, data["assignee"])
     if "people" in data or "organizations" in data:
-        people, orgs = _visible_records(actor, list(data.get("people") or []), list(data.get("organizations") or [])) \
+        people, orgs = visible_records(actor, list(data.get("people") or []), list(data.get("organizations") or [])) \
             if (data.get("people") or data.get("organizations")) else ([], [])  # fmt: skip
         if "people" in data:
             locked.people.set(people)

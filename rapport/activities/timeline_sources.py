@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import F
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -99,7 +100,7 @@ def task_items(*, record: Any, user: User, before: Cursor | None, limit: int) ->
             TimelineItem(
                 occurred_at=task.timeline_at,
                 kind="task", title=task.title, body_html=body,
-                url=f"/activities/tasks/#task-{task.pk}", icon=ICONS["task_done" if done else "task"],
+                url=reverse("activities:task_list") + f"#task-{task.pk}", icon=ICONS["task_done" if done else "task"],
                 source="tasks", key=task.pk,
                 actor=f"{task.created_by.display_name if task.created_by else 'Someone'} set a task",
             )
