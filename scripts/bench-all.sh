@@ -20,5 +20,7 @@ echo "== timeline: first page of a person with 10,000 activities (SQLite, then P
 .venv-bench/bin/python bench/timeline.py ${BENCH_TIMELINE_ARGS:-}
 echo "== insights: recompute job on 100,000 customers / ~200,000 orders (SQLite) =="
 .venv-bench/bin/python bench/insights.py ${BENCH_INSIGHTS_ARGS:-}
+echo "== imports: 1M people from CSV into SQLite and PostgreSQL (rows/s end to end, peak memory) =="
+.venv-bench/bin/python bench/imports.py ${BENCH_IMPORTS_ARGS:-}
 echo "== duplicates: febrl, synthetic CRM data and 1M people vs splink =="
 .venv-bench/bin/python bench/matching.py ${BENCH_MATCHING_ARGS:-}
