@@ -11,7 +11,7 @@ from rapport.dedupe.profiles import iter_all_person_profiles
 from rapport.dedupe.scan import scan_run
 from rapport.dedupe.services import scan_request
 from rapport.people.models import Person
-from rapport.people.services import person_create
+from rapport.people.services import person_update
 
 NICKNAMES = {
     "William": "Bill",
@@ -34,23 +34,30 @@ def _messy(rng: random.Random, person: Person) -> dict[str, Any]:
         data["emails"] = [person.email.upper()]
     if rng.random() < 0.6 and person.phone:
         data["phones"] = [person.phone]
-    if "emails" not in data and "phones" not in data:
+    data.setdefault("emails", [])
+    data.setdefault("phones", [])
+    if not data["emails"] and not data["phones"]:
         data["street"], data["postcode"] = person.street, person.postcode
     return data
 
 
 def seed_demo(*, rng: random.Random, people: int, stdout: Any) -> None:
+    """Re-enter some demo people over others (the count of people stays what was asked)."""
     copies = min(people // 50, 200)
-    originals = list(
-        Person.objects.alive().exclude(owner=None).select_related("owner").order_by("?")[:copies]
+    chosen = list(
+        Person.objects.alive()
+        .exclude(owner=None)
+        .select_related("owner")
+        .order_by("?")[: copies * 2]
     )
-    for person in originals:
-        person_create(actor=person.owner, data=_messy(rng, person))
+    originals, retyped = chosen[:copies], chosen[copies:]
+    for original, record in zip(originals, retyped, strict=False):
+        person_update(actor=record.owner, person=record, data=_messy(rng, original))
     total = Person.objects.alive().count()
     person_keys_rebuild(iter_all_person_profiles(), total=total)
     if total <= SCAN_NOW_UP_TO:
         runs = [scan_run(scan_request(entity=e, requested_by=None).pk) for e in Entity.values]
         found = ", ".join(f"{r.clusters} {r.entity} clusters" for r in runs)
-        stdout.write(f"Duplicates: {len(originals)} people entered twice; first scan: {found}.")
+        stdout.write(f"Duplicates: {len(retyped)} people entered twice; first scan: {found}.")
     else:
-        stdout.write(f"Duplicates: {len(originals)} people entered twice; keys built.")
+        stdout.write(f"Duplicates: {len(retyped)} people entered twice; keys built.")

@@ -5,6 +5,8 @@ Merging lives in ``rapport.dedupe.merge``; the scan itself in ``rapport.dedupe.s
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,6 +25,8 @@ from rapport.dedupe.models import (
 )
 from rapport.people.models import Organization, Person
 
+STALE_SCAN = dt.timedelta(hours=6)
+
 
 def entity_model(entity: str) -> type[Person] | type[Organization]:
     if entity == Entity.PERSON:
@@ -37,9 +41,14 @@ def scan_request(*, entity: str, requested_by: User | None) -> ScanRun:
     entity_model(entity)
     if requested_by is not None:
         require_writer(requested_by)
-    active = ScanRun.objects.filter(
+    active_runs = ScanRun.objects.filter(
         entity=entity, status__in=[ScanStatus.QUEUED, ScanStatus.RUNNING]
-    ).first()
+    )
+    # A worker killed mid-scan leaves its run "running": give up on it after a while.
+    active_runs.filter(created_at__lt=timezone.now() - STALE_SCAN).update(
+        status=ScanStatus.FAILED, message="Abandoned: the worker stopped before it finished."
+    )
+    active = active_runs.first()
     if active is not None:
         return active
     return ScanRun.objects.create(entity=entity, requested_by=requested_by)

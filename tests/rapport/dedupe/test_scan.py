@@ -130,4 +130,17 @@ def test_demo_data_has_duplicates_to_review(db: Any) -> None:
     seed_demo(rng=rng, people=150, stdout=out)
     assert "3 people entered twice" in out.getvalue()
     assert DuplicateCluster.objects.filter(entity="person").count() >= 2
-    assert MatchKey.objects.values("record_id").distinct().count() == 153
+    assert MatchKey.objects.values("record_id").distinct().count() == 150
+
+
+def test_a_run_abandoned_by_a_dead_worker_does_not_block_new_scans(workspace: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    stuck = ScanRun.objects.create(entity="person", status="running",
+                                   created_at=timezone.now() - dt.timedelta(hours=7))  # fmt: skip
+    fresh = scan_request(entity="person", requested_by=workspace.rep)
+    assert fresh.pk != stuck.pk
+    stuck.refresh_from_db()
+    assert stuck.status == "failed"
