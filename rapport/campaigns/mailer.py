@@ -112,7 +112,9 @@ def _header(value: str) -> str:
 
 
 def _part(text: str, subtype: str) -> str:
-    body = binascii.b2a_qp(text.replace("\r\n", "\n").encode("utf-8"), istext=True).decode("ascii")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
+    # SMTP lines end in CRLF: smtplib does not convert the line ends of bytes.
+    body = binascii.b2a_qp(lines, istext=True).decode("ascii").replace("\n", "\r\n")
     return (
         f'Content-Type: text/{subtype}; charset="utf-8"\r\n'
         f"Content-Transfer-Encoding: quoted-printable\r\n\r\n{body}"

@@ -293,3 +293,24 @@ def test_claimed_rows_go_back_to_the_queue_only_when_the_claims_can_be_trusted(
         CampaignRecipient.objects.filter(campaign=other).values_list("status", flat=True)
     ) == {"unconfirmed"}
     assert len(smtp_sink.received) == 2
+
+
+def test_long_campaign_messages_keep_smtp_line_lengths(
+    smtp_sink: Any, workspace: Any, make_person: Any
+) -> None:
+    person = make_person(first_name="Ana", emails=["ana@example.com"], email_consent="granted")
+    paragraph = "A long paragraph of news that goes on and on. " * 60
+    template = template_create(actor=workspace.manager, data={
+        "name": "Long", "kind": "marketing", "subject": "News",
+        "body_text": (paragraph + "\n\n") * 5, "body_html": f"<p>{paragraph}</p>" * 5,
+    })  # fmt: skip
+    campaign = campaign_create(actor=workspace.manager, data={
+        "name": "Long", "template_id": template.pk, "audience_kind": "static", "person_ids": [person.pk],
+    })  # fmt: skip
+    Campaign.objects.filter(pk=campaign.pk).update(
+        status=CampaignStatus.SCHEDULED, scheduled_at=timezone.now()
+    )
+    campaign_run(campaign.pk)
+    (received,) = smtp_sink.received
+    assert max(len(line) for line in received.data.split(b"\r\n")) <= 998
+    assert received.text().count(paragraph.strip()) == 5
