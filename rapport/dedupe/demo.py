@@ -28,28 +28,29 @@ def _messy(rng: random.Random, person: Person) -> dict[str, Any]:
     if rng.random() < 0.4 and len(first) > 3:
         i = rng.randrange(1, len(first) - 1)
         first = first[:i] + first[i + 1] + first[i] + first[i + 2 :]
-    data: dict[str, Any] = {"first_name": first, "last_name": person.last_name,
-                            "source": "import", "city": person.city}  # fmt: skip
-    if rng.random() < 0.6 and person.email:
+    data: dict[str, Any] = {
+        "first_name": first, "last_name": person.last_name, "source": "import",
+        "street": person.street, "postcode": person.postcode, "city": person.city,
+        "birthday": person.birthday, "organizations": [], "emails": [], "phones": [],
+    }  # fmt: skip
+    # Typed again from a business card or a web form: at least one way to reach them matches.
+    keep_email = bool(person.email) and (rng.random() < 0.6 or not person.phone)
+    if keep_email:
         data["emails"] = [person.email.upper()]
-    if rng.random() < 0.6 and person.phone:
+    if person.phone and (not keep_email or rng.random() < 0.4):
         data["phones"] = [person.phone]
-    data.setdefault("emails", [])
-    data.setdefault("phones", [])
-    if not data["emails"] and not data["phones"]:
-        data["street"], data["postcode"] = person.street, person.postcode
     return data
 
 
 def seed_demo(*, rng: random.Random, people: int, stdout: Any) -> None:
     """Re-enter some demo people over others (the count of people stays what was asked)."""
     copies = min(people // 50, 200)
-    chosen = list(
-        Person.objects.alive()
-        .exclude(owner=None)
-        .select_related("owner")
-        .order_by("?")[: copies * 2]
+    ids = list(
+        Person.objects.alive().exclude(owner=None).order_by("pk").values_list("pk", flat=True)
     )
+    picked = rng.sample(ids, min(len(ids), copies * 2))
+    by_pk = Person.objects.select_related("owner").in_bulk(picked)
+    chosen = [by_pk[pk] for pk in picked]
     originals, retyped = chosen[:copies], chosen[copies:]
     for original, record in zip(originals, retyped, strict=False):
         person_update(actor=record.owner, person=record, data=_messy(rng, original))
