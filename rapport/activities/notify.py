@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from rapport.accounts.models import User
+from rapport.activities.bell import forget_unread
 from rapport.activities.models import Notification, UserPreference
 
 
@@ -69,6 +70,7 @@ def notification_create(
             )  # fmt: skip
     except IntegrityError:
         return None
+    forget_unread(user.pk)
     _email_if_wanted(notification)
     return notification
 
@@ -93,9 +95,12 @@ def notification_mark_read(*, user: User, notification: Notification) -> Notific
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        forget_unread(user.pk)
     return notification
 
 
 def notifications_mark_all_read(*, user: User) -> int:
     unread: QuerySet[Notification] = Notification.objects.filter(user=user, read_at__isnull=True)
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    forget_unread(user.pk)
+    return marked

@@ -173,4 +173,6 @@ def notification_detail(*, user: User, pk: int) -> Notification:
 
 
 def unread_count(user: User) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    from rapport.activities.bell import unread_count as counted_and_cached
+
+    return counted_and_cached(user)

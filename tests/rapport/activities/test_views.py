@@ -257,3 +257,22 @@ def test_an_entry_form_loads_when_opened_and_only_for_writers(
         signed_in(Client(), workspace.viewer).get(url, {"form": "note"}, headers=HX).status_code
         == 403
     )
+
+
+def test_pages_show_a_known_unread_count_without_asking_the_database(
+    client: Client, workspace: Any
+) -> None:
+    task_create(
+        actor=workspace.rep, data={"title": "Ring", "due_at": timezone.now() - timedelta(minutes=1)}
+    )
+    fire_due_reminders()
+    client = signed_in(client, workspace.rep)
+
+    before = text(client.get(reverse("activities:task_list")))
+    assert 'hx-trigger="load, every 45s"' in before and "data-unread" not in before
+    client.get(reverse("activities:bell"), headers=HX)  # the bell fetched the count once
+    after = text(client.get(reverse("activities:task_list")))
+    assert 'hx-trigger="every 45s"' in after and 'data-unread="1"' in after
+
+    client.post(reverse("activities:notification_read_all"))  # a write forgets the count
+    assert 'hx-trigger="load, every 45s"' in text(client.get(reverse("activities:task_list")))
