@@ -42,7 +42,7 @@ def materialize_audience(campaign: Campaign) -> int:
     constraint makes a second call add nobody). Marks the campaign as sending."""
     with transaction.atomic():
         locked = (
-            Campaign.objects.select_for_update()
+            Campaign.objects.select_for_update(of=("self",))
             .select_related("segment", "created_by")
             .get(pk=campaign.pk)
         )
