@@ -22,5 +22,7 @@ echo "== insights: recompute job on 100,000 customers / ~200,000 orders (SQLite)
 .venv-bench/bin/python bench/insights.py ${BENCH_INSIGHTS_ARGS:-}
 echo "== imports: 1M people from CSV into SQLite and PostgreSQL (rows/s end to end, peak memory) =="
 .venv-bench/bin/python bench/imports.py ${BENCH_IMPORTS_ARGS:-}
+echo "== campaigns: 100,000 recipients rendered and handed to an aiosmtpd sink, rate limit off =="
+.venv-bench/bin/python bench/campaigns.py ${BENCH_CAMPAIGNS_ARGS:-}
 echo "== duplicates: febrl, synthetic CRM data and 1M people vs splink =="
 .venv-bench/bin/python bench/matching.py ${BENCH_MATCHING_ARGS:-}

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from rapport.campaigns.models import (
+    Campaign,
     CampaignRecipient,
     InboundEmail,
     MessageStatus,
@@ -218,12 +219,17 @@ def ingest(raw: bytes, *, source: str, actor: Any = None) -> tuple[InboundEmail,
 
 
 def record_campaign_sends(campaign_id: int, recipient_ids: list[int]) -> int:
-    rows = CampaignRecipient.objects.filter(pk__in=recipient_ids).select_related(
-        "campaign__template", "campaign__created_by", "person"
+    campaign = (
+        Campaign.objects.select_related("template", "created_by")
+        .defer("static_person_ids")  # up to a million ids: never needed here
+        .filter(pk=campaign_id)
+        .first()
     )
+    if campaign is None:
+        return 0
+    rows = CampaignRecipient.objects.filter(pk__in=recipient_ids, campaign_id=campaign_id)
     count = 0
-    for row in rows:
-        campaign = row.campaign
+    for row in rows.select_related("person"):
         record_email(
             kind=CAMPAIGN_SEND, actor=campaign.created_by, subject=f"Campaign: {campaign.name}",
             body=campaign.template.subject, people=[row.person], message_id=row.message_id,
