@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 from email.header import Header
 from email.utils import formatdate, parseaddr
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -48,7 +49,17 @@ def people_for_rendering(qs: QuerySet[Person]) -> QuerySet[Person]:
 
 def unsubscribe_url(*, person_id: int, campaign_id: int | None = None) -> str:
     token = unsubscribe_token(person_id=person_id, campaign_id=campaign_id)
-    return conf.base_url() + reverse("campaigns:unsubscribe", args=[token])
+    return _unsubscribe_prefix() + token + "/"
+
+
+@lru_cache(maxsize=8)
+def _unsubscribe_base(base_url: str) -> str:
+    # reverse() costs most of a millisecond with every app's routes loaded: once, not per e-mail.
+    return base_url + reverse("campaigns:unsubscribe", args=["TOKEN"]).removesuffix("TOKEN/")
+
+
+def _unsubscribe_prefix() -> str:
+    return _unsubscribe_base(conf.base_url())
 
 
 def render_for(content: Content, person: Person, *, unsubscribe: str | None) -> Rendered:
