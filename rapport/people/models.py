@@ -147,7 +147,10 @@ class Person(OwnedRecord, Address):
 
 
 class PersonEmail(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="emails")
+    # The unique (person, …) constraint's index serves lookups by person.
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="emails", db_index=False
+    )
     email = models.CharField(max_length=254)
     label = models.CharField(max_length=30, blank=True)
     is_primary = models.BooleanField(default=False)
@@ -164,7 +167,10 @@ class PersonEmail(models.Model):
 
 
 class PersonPhone(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="phones")
+    # The unique (person, …) constraint's index serves lookups by person.
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="phones", db_index=False
+    )
     number = models.CharField(max_length=20, help_text="E.164")
     label = models.CharField(max_length=30, blank=True)
     is_primary = models.BooleanField(default=False)
@@ -183,7 +189,10 @@ class PersonPhone(models.Model):
 class Affiliation(models.Model):
     """A person's role at an organisation (a person may have several)."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="affiliations")
+    # The unique (person, …) constraint's index serves lookups by person.
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="affiliations", db_index=False
+    )
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="affiliations"
     )
