@@ -181,6 +181,8 @@ class CleanRow:
     search_text: str = ""
     # Names as the file had them, before SHOUTED or all-lower names were recased.
     typed_names: dict[str, str] = field(default_factory=dict)
+    # What the writer matches existing records by ("e:<email>", "f:<fingerprint>", …).
+    match_key: str = ""
 
 
 def phone_tokens(e164: str) -> list[str]:

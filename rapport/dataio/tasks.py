@@ -25,6 +25,15 @@ def run_import_task(job_id: int) -> None:
         run_import(job, workers=_helpers())
 
 
+@db_task(retries=3, retry_delay=30)
+def refresh_duplicate_keys(person_ids: list[int]) -> None:
+    """The duplicate check's keys of people an import batch wrote: built here, beside the
+    import rather than inside it, as they cost more than writing the people themselves."""
+    from rapport.dedupe.keys import person_keys_refresh
+
+    person_keys_refresh(person_ids)
+
+
 @db_periodic_task(crontab(minute="*/2"))
 def resume_stalled_imports() -> None:
     """A worker killed mid-import leaves its job 'running': pick it up where it stopped."""

@@ -41,6 +41,8 @@ class BatchResult:
     flagged: int = 0
     rejected: int = 0
     issues: list[ImportIssue] = field(default_factory=list)
+    # People created or changed: their duplicate-check keys are refreshed after the commit.
+    written_person_ids: list[int] = field(default_factory=list)
 
     def reject(self, job: ImportJob, line: int, column: str, value: str, reason: str) -> None:
         self.rejected += 1
@@ -78,6 +80,13 @@ class ImportContext:
         actor_id = self.actor.pk
         return [(at, actor_id, self.actor_label, action, entity_type, pk, json.dumps(changes))
                 for pk, changes in items]  # fmt: skip
+
+    def created_audit_rows(self, entity_type: str, ids: Iterable[int]) -> list[tuple[Any, ...]]:
+        """One "created by this import" event per record (the same text for each)."""
+        at = self.writer.dt(self.now)
+        changes = json.dumps({"import": [None, self.label]})
+        return [(at, self.actor.pk, self.actor_label, "create", entity_type, pk, changes)
+                for pk in ids]  # fmt: skip
 
     def load_owners(self, refs: Iterable[str]) -> None:
         wanted = {r for r in refs if r and r not in self._owners}

@@ -62,6 +62,8 @@ def _key_value(row: CleanRow, key: str) -> str:
 def write_people(ctx: ImportContext, rows: list[CleanRow], key: str) -> BatchResult:
     result = BatchResult()
     good = _owned_rows(ctx, rows, result)
+    for _, _, row in good:
+        row.match_key = _key_value(row, key)
     _resolve_orgs(ctx, [r for _, _, r in good])
     pending = good
     while pending:
@@ -71,7 +73,7 @@ def write_people(ctx: ImportContext, rows: list[CleanRow], key: str) -> BatchRes
         this_round: list[Item] = []
         later: list[Item] = []
         for item in pending:
-            k = _key_value(item[2], key)
+            k = item[2].match_key
             (later if k in seen else this_round).append(item)
             seen.add(k)
         _write_round(ctx, this_round, key, result)
@@ -147,7 +149,7 @@ def _lookup(rows: list[CleanRow], key: str, source: str) -> dict[str, Any]:
     ):  # fmt: skip
         by_phone[number].add(pid)
     by_ext: dict[str, int] = {}
-    wanted = {FINGERPRINT_SOURCE: {k[2:] for r in rows if (k := _key_value(r, key)).startswith("f:")},
+    wanted = {FINGERPRINT_SOURCE: {r.match_key[2:] for r in rows if r.match_key.startswith("f:")},
               source: {r.external_id for r in rows if r.external_id}}  # fmt: skip
     for src, values in wanted.items():
         for value, pid in pairs_where_in(
@@ -159,7 +161,7 @@ def _lookup(rows: list[CleanRow], key: str, source: str) -> dict[str, Any]:
 
 
 def _match(row: CleanRow, key: str, found: dict[str, Any], source: str) -> int | None:
-    k = _key_value(row, key)
+    k = row.match_key
     if k.startswith("e:"):
         ids = found["email"].get(k[2:])
         return min(ids) if ids else None
@@ -200,12 +202,13 @@ def _write_round(ctx: ImportContext, items: list[tuple[tuple[int | None, int | N
         else:
             updates.append((people[pid], row))
     if creates:
-        _create(ctx, creates, key, found)
+        result.written_person_ids.extend(_create(ctx, creates, key, found))
         result.created += len(creates)
     if updates:
         changed = _update(ctx, updates, found)
-        result.updated += changed
-        result.unchanged += len(updates) - changed
+        result.written_person_ids.extend(changed)
+        result.updated += len(changed)
+        result.unchanged += len(updates) - len(changed)
 
 
 def _flag_shared(ctx: ImportContext, row: CleanRow, pid: int | None, found: dict[str, Any],
@@ -231,7 +234,7 @@ def _birthday(ctx: ImportContext, value: str | None) -> Any:
 
 
 def _create(ctx: ImportContext, creates: list[tuple[tuple[int | None, int | None], CleanRow]],
-            key: str, found: dict[str, Any]) -> None:  # fmt: skip
+            key: str, found: dict[str, Any]) -> list[int]:  # fmt: skip
     writer, job = ctx.writer, ctx.job
     ids = writer.reserve_ids(Person, len(creates))
     now = writer.dt(ctx.now)
@@ -242,12 +245,11 @@ def _create(ctx: ImportContext, creates: list[tuple[tuple[int | None, int | None
     affiliations: Rows = []
     tags: Rows = []
     externals: Rows = []
-    audits: list[tuple[int, dict[str, Any]]] = []
     for pk, ((owner_id, team_id), row) in zip(ids, creates, strict=True):
         v = row.values
         consent = v.get("email_consent", "unknown")
         people.append((
-            pk, now, now, json.dumps(row.custom), None, 1, v.get("street", ""), v.get("city", ""),
+            pk, now, now, json.dumps(row.custom) if row.custom else "{}", None, 1, v.get("street", ""), v.get("city", ""),
             v.get("region", ""), v.get("postcode", ""), v.get("country", ""), v.get("honorific", ""),
             v.get("first_name", ""), v.get("middle_name", ""), v.get("last_name", ""),
             v.get("suffix", ""), row.emails[0] if row.emails else "",
@@ -265,9 +267,8 @@ def _create(ctx: ImportContext, creates: list[tuple[tuple[int | None, int | None
         tags.extend((pk, tag_ids[t]) for t in row.tags)
         if row.external_id:
             externals.append(("person", job.source, row.external_id, pk, None))
-        if _key_value(row, key).startswith("f:"):
-            externals.append(("person", FINGERPRINT_SOURCE, fingerprint(row), pk, None))
-        audits.append((pk, {"import": [None, ctx.label]}))
+        if row.match_key.startswith("f:"):
+            externals.append(("person", FINGERPRINT_SOURCE, row.match_key[2:], pk, None))
     with sqlite_search_index_deferred(PEOPLE, min(ids), max(ids)):
         writer.insert(Person, PERSON_COLUMNS, people)
     writer.insert(PersonEmail, ("email", "label", "is_primary", "person_id"), emails)
@@ -275,7 +276,8 @@ def _create(ctx: ImportContext, creates: list[tuple[tuple[int | None, int | None
     writer.insert(Affiliation, ("role", "is_primary", "organization_id", "person_id"), affiliations)
     writer.insert(Person.tags.through, ("person_id", "tag_id"), tags)
     _insert_external_ids(ctx, externals, found)
-    writer.insert(AuditEvent, AUDIT_COLUMNS, ctx.audit_rows("create", "person", audits))
+    writer.insert(AuditEvent, AUDIT_COLUMNS, ctx.created_audit_rows("person", ids))
+    return ids
 
 
 def _insert_external_ids(ctx: ImportContext, externals: list[tuple[Any, ...]],
@@ -292,8 +294,8 @@ def _insert_external_ids(ctx: ImportContext, externals: list[tuple[Any, ...]],
 
 def _update(
     ctx: ImportContext, updates: list[tuple[Person, CleanRow]], found: dict[str, Any]
-) -> int:
-    """Fill in and change what the row says; blank cells never erase. Returns how many changed."""
+) -> list[int]:
+    """Fill in and change what the row says; blank cells never erase. Returns who changed."""
     pids = [p.pk for p, _ in updates]
     have_emails: dict[int, list[str]] = defaultdict(list)
     have_phones: dict[int, list[str]] = defaultdict(list)
@@ -393,7 +395,7 @@ def _update(
     w.insert(Person.tags.through, ("person_id", "tag_id"), tags)
     _insert_external_ids(ctx, externals, found)
     w.insert(AuditEvent, AUDIT_COLUMNS, ctx.audit_rows("update", "person", audits))
-    return len(changed_people)
+    return [p.pk for p in changed_people]
 
 
 def _jsonable(changes: dict[str, list[Any]]) -> dict[str, Any]:
