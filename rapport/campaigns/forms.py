@@ -6,13 +6,12 @@ from typing import Any
 
 from django import forms
 
-from rapport.campaigns.merge import FIELDS
 from rapport.campaigns.models import AudienceKind, EmailTemplate, TemplateKind
 
+# The fields themselves are listed beside the form (campaigns/_merge_fields.html).
 MERGE_HELP = (
-    "Merge fields: "
-    + ", ".join(f"{{{{ {name} }}}}" for name in FIELDS)
-    + (', {{ custom.<key> }}, and a fallback like {{ person.first_name|default:"there" }}.')
+    "Merge fields such as {{ person.first_name }} or {{ scores.clv }}; a fallback for empty "
+    'values: {{ person.first_name|default:"there" }}.'
 )
 
 

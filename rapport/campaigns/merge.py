@@ -3,8 +3,9 @@
 Templates are written by users, so they are not run through Django's template
 engine (which would expose attribute lookups, filters and tags). The only syntax
 is ``{{ name }}`` or ``{{ name|default:"fallback" }}``; ``name`` must be one of the
-fields listed here or ``custom.<key>`` of a person custom field. Anything else is
-an error found when the template is saved, not when it is sent.
+fields listed here (``scores.*`` in ``merge_scores``) or ``custom.<key>`` of a person
+custom field. Anything else is an error found when the template is saved, not when it
+is sent.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from rapport.campaigns.merge_scores import SCORE_FIELDS
 
 PLACEHOLDER = re.compile(
     r"\{\{\s*(?P<name>[^{}|]*?)\s*(?:\|\s*default\s*:\s*\"(?P<default>[^\"{}]*)\"\s*)?\}\}"
@@ -58,8 +61,38 @@ FIELDS: dict[str, tuple[str, Getter]] = {
     "owner.display_name": ("Owner's name", _attr("owner.display_name")),
     "owner.first_name": ("Owner's first name", _attr("owner.first_name")),
     "owner.email": ("Owner's e-mail", _attr("owner.email")),
+    **SCORE_FIELDS,
 }
 UNSUBSCRIBE_FIELD = "unsubscribe_url"
+GROUPS = {
+    "person": "Person",
+    "organization": "Organisation (the first one listed)",
+    "owner": "Owner",
+    "scores": "Customer value (empty until the person has been scored)",
+}
+
+
+@dataclass(frozen=True)
+class FieldGroup:
+    title: str
+    fields: list[tuple[str, str]]  # (placeholder, what it holds)
+
+
+def field_groups(*, custom_fields: Iterable[tuple[str, str]]) -> list[FieldGroup]:
+    """Every merge field a template may use, grouped for the editor's list.
+
+    ``custom_fields`` are the person custom fields as (key, label).
+    """
+    groups = [
+        FieldGroup(title, [(name, label) for name, (label, _) in FIELDS.items()
+                           if name.split(".", 1)[0] == prefix])
+        for prefix, title in GROUPS.items()
+    ]  # fmt: skip
+    custom = [(f"custom.{key}", label) for key, label in custom_fields]
+    if custom:
+        groups.append(FieldGroup("Custom fields", custom))
+    groups.append(FieldGroup("Links", [(UNSUBSCRIBE_FIELD, "Unsubscribe link (marketing e-mail)")]))
+    return groups
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,12 @@ def person_custom_keys() -> list[str]:
     return list(definitions_for("person").values_list("key", flat=True))
 
 
+def merge_field_groups() -> list[merge.FieldGroup]:
+    """The merge fields the template editor and the compose form list."""
+    custom = definitions_for("person").values_list("key", "label")
+    return merge.field_groups(custom_fields=list(custom))
+
+
 def _apply(template: EmailTemplate, data: Mapping[str, Any]) -> None:
     errors: dict[str, list[str]] = {}
     if "name" in data:

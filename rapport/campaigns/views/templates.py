@@ -18,6 +18,7 @@ from rapport.campaigns.models import EmailTemplate, TemplateKind
 from rapport.campaigns.selectors import template_get, template_list
 from rapport.campaigns.services.templates import (
     can_change_template,
+    merge_field_groups,
     person_custom_keys,
     template_create,
     template_delete,
@@ -27,6 +28,8 @@ from rapport.core.errors import PermissionDenied, StaleVersion, ValidationFailed
 from rapport.people.forms import add_service_errors
 from rapport.people.selectors import ListFilter, person_list
 from rapport.people.views.common import current_user, translate_errors
+
+TEXT_PARTS = ("subject", "body_text", "body_html")
 
 
 @translate_errors
@@ -61,17 +64,21 @@ def template_create_view(request: HttpRequest) -> HttpResponse:
         if saved is not None:
             messages.success(request, f"Saved the template {saved.name}.")
             return redirect("campaigns:template_edit", pk=saved.pk)
-    return render(request, "campaigns/template_form.html", {"form": form},
+    return render(request, "campaigns/template_form.html",
+                  {"form": form, "merge_fields": merge_field_groups()},
                   status=422 if request.method == "POST" else 200)  # fmt: skip
 
 
 @translate_errors
 @require_http_methods(["GET", "POST"])
 def template_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The editor for those who may change the template; everyone else reads it."""
     user = current_user(request)
     template = template_get(pk)
     if not can_change_template(user, template):
-        raise PermissionDenied("You may see this template but not change it.")
+        if request.method == "POST":
+            raise PermissionDenied("You may see this template but not change it.")
+        return render(request, "campaigns/template_detail.html", {"record": template})
     initial = {
         f: getattr(template, f) for f in ("name", "kind", "subject", "body_text", "body_html")
     }
@@ -83,7 +90,8 @@ def template_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         if saved is not None:
             messages.success(request, f"Saved the template {saved.name}.")
             return redirect("campaigns:template_edit", pk=saved.pk)
-    return render(request, "campaigns/template_form.html", {"form": form, "record": template},
+    return render(request, "campaigns/template_form.html",
+                  {"form": form, "record": template, "merge_fields": merge_field_groups()},
                   status=422 if request.method == "POST" else 200)  # fmt: skip
 
 
@@ -108,12 +116,13 @@ def template_preview_view(request: HttpRequest) -> HttpResponse:
         k: form.cleaned_data.get(k) or "" for k in ("kind", "subject", "body_text", "body_html")
     }
     keys = person_custom_keys()
-    errors = [
-        e
-        for f in ("subject", "body_text", "body_html")
-        for e in merge.template_errors(data[f], custom_keys=keys)
-    ]
-    sample = people_for_rendering(person_list(user=user, flt=ListFilter())).first()
+    errors = [e for f in TEXT_PARTS for e in merge.template_errors(data[f], custom_keys=keys)]
+    people = people_for_rendering(person_list(user=user, flt=ListFilter()))
+    sample = None
+    if any(p.name.startswith("scores.") for f in TEXT_PARTS for p in merge.placeholders(data[f])):
+        # Show the values with someone who has them, when anyone visible has been scored.
+        sample = people.filter(customer_scores__is_latest=True).first()
+    sample = sample or people.first()
     rendered = None
     if sample is not None and not errors:
         content = Content(data["subject"], data["body_text"], data["body_html"])

@@ -84,3 +84,48 @@ def smtp_sink(settings: Any) -> Iterator[Sink]:
         yield sink
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def scored_customers(workspace: Any, make_person: Any) -> dict[str, Any]:
+    """Opted-in customers of rick's with real value scores from one model run (Ana buys
+    every month, Bob stopped a year ago, Cleo bought once), among 60 others with
+    seeded orders so the models have something to fit; Dora has never bought."""
+    import datetime as dt
+    import random
+    from decimal import Decimal
+
+    from rapport.insights.recompute import insights_recompute
+    from rapport.people.models import Person
+    from rapport.sales.models import Order
+
+    rng = random.Random(11)
+    today = dt.date.today()
+    others = Person.objects.bulk_create(
+        Person(first_name=f"C{i}", last_name="Buyer", owner=workspace.rep, team=workspace.north)
+        for i in range(60)
+    )  # fmt: skip
+    named = {
+        name: make_person(first_name=name, last_name="Customer", emails=[f"{name.lower()}@example.com"],
+                          email_consent="granted")
+        for name in ("Ana", "Bob", "Cleo", "Dora")
+    }  # fmt: skip
+    orders = []
+    for person in others:
+        day = rng.randrange(0, 600)
+        while day < 720:
+            orders.append(Order(person=person, ordered_at=today - dt.timedelta(days=720 - day),
+                                amount=rng.randrange(10, 200), currency="EUR"))  # fmt: skip
+            day += max(1, int(rng.expovariate(1 / rng.choice([15, 45, 120]))))
+    for k in range(24):
+        orders.append(Order(person=named["Ana"], ordered_at=today - dt.timedelta(days=700 - k * 30),
+                            amount=250, currency="EUR"))  # fmt: skip
+    for k in range(8):
+        orders.append(Order(person=named["Bob"], ordered_at=today - dt.timedelta(days=640 - k * 35),
+                            amount=90, currency="EUR"))  # fmt: skip
+    orders.append(Order(person=named["Cleo"], ordered_at=today - dt.timedelta(days=40),
+                        amount=Decimal("1234.50"), currency="EUR"))  # fmt: skip
+    Order.objects.bulk_create(orders)
+    run = insights_recompute(triggered_by=None)
+    assert run.status == "done", run.message
+    return named

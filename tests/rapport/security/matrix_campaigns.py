@@ -1,8 +1,8 @@
 """Campaign routes: e-mail templates, one e-mail to a person, received mail, campaigns,
 and the public unsubscribe link.
 
-Templates: everyone reads, writers add; the author (rick), managers and admins change
-them. E-mail to a person: whoever may edit the person. Campaigns: everyone sees them,
+Templates: everyone reads (a read-only page for those who may not change them), writers
+add; the author (rick), managers and admins change them. E-mail to a person: whoever may edit the person. Campaigns: everyone sees them,
 admins and managers run them. The unsubscribe link needs no login.
 """
 
@@ -126,7 +126,7 @@ PAGES: dict[str, list[Case]] = {
         ),
     ],
     "campaigns:template_edit": [
-        Case("GET", TEMPLATE_EDITORS, kwargs=_template),
+        Case("GET", frozenset(EVERYONE), kwargs=_template),  # read-only for non-editors
         Case(
             "POST",
             TEMPLATE_EDITORS,
