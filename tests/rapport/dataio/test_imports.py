@@ -8,6 +8,9 @@ import pytest
 
 from rapport.core.models import AuditEvent
 from rapport.dataio.models import ExternalId, JobStatus
+from rapport.dedupe.check import person_duplicates
+from rapport.dedupe.models import MatchKey
+from rapport.dedupe.profiles import person_profile_from_data
 from rapport.people.models import Organization, Person
 from rapport.people.selectors import ListFilter, person_list
 from tests.rapport.dataio.helpers import counts, run
@@ -183,3 +186,30 @@ def test_a_big_file_runs_in_several_batches(workspace: Any, monkeypatch: Any) ->
     rows = "".join(f"P{i},Q,p{i}@mail.example.com\n" for i in range(30))
     job = run(workspace.rep, "First name,Last name,Email\n" + rows)
     assert job.created == 30 and job.rows_done == 30 and job.rows_total == 30
+
+
+def test_imported_people_are_found_by_the_duplicate_check(
+    workspace: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+
+    # Given an import (the worker builds the new people's duplicate-check keys after commit)
+    with django_capture_on_commit_callbacks(execute=True):
+        run(workspace.rep, CSV)
+    ana = Person.objects.get(email="ana@mail.example.com")
+    assert MatchKey.objects.filter(record_id=ana.pk).exists()
+    # When someone is about to type Ana in again, with a typo and her phone
+    profile = person_profile_from_data(
+        {"first_name": "Anna", "last_name": "Souza", "phones": ["415-555-2671"]}
+    )
+    found = person_duplicates(user=workspace.rep, profile=profile)
+    # Then the check offers the imported record
+    assert [c.id for c in found][:1] == [ana.pk]
+
+
+def test_a_dry_run_builds_no_duplicate_keys(
+    workspace: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run(workspace.rep, CSV, dry_run=True)
+    assert not MatchKey.objects.exists()
