@@ -147,7 +147,10 @@ def candidate_pairs(
     """
     n = len(table)
     rank = name_order(table)
-    codes: list[IntArray] = []
+    # Pairs are de-duplicated key by key into one sorted array of codes (low * n + high),
+    # never all collected first: at a million people the raw pairs of every key together
+    # are three times the unique ones, and sorting them all at once doubles that again.
+    unique = np.zeros(0, dtype=np.int64)
     for key in keys:
         window = max(2, round(key.window * window_scale))
         for column in key_values(key, table):
@@ -155,9 +158,21 @@ def candidate_pairs(
             if source is not None:
                 keep = source[left] != source[right]
                 left, right = left[keep], right[keep]
-            low, high = np.minimum(left, right), np.maximum(left, right)
-            codes.append(low * n + high)
-    if not codes:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    unique = np.unique(np.concatenate(codes))
+            codes = np.minimum(left, right) * n
+            codes += np.maximum(left, right)
+            del left, right
+            unique = merge_sorted_unique(unique, np.unique(codes))
     return unique // n, unique % n
+
+
+def merge_sorted_unique(running: IntArray, new: IntArray) -> IntArray:
+    """The sorted union of two sorted arrays without duplicates (no re-sort: one insert)."""
+    if len(running) == 0:
+        return new
+    if len(new) == 0:
+        return running
+    at = np.searchsorted(running, new)
+    present = at < len(running)
+    present[present] = running[at[present]] == new[present]
+    fresh = ~present
+    return np.insert(running, at[fresh], new[fresh])

@@ -24,6 +24,7 @@ Levels = npt.NDArray[np.int8]
 Floats = npt.NDArray[np.float64]
 
 _EPS = 1e-6
+SCORE_BATCH = 1_000_000
 _FIRST = COMPARISON_INDEX["first_name"]
 _LOCATION = COMPARISON_INDEX["location"]
 _BIRTH = COMPARISON_INDEX["birth_date"]
@@ -97,12 +98,24 @@ class MatchModel:
         return weights
 
     def log_odds(self, levels: Levels) -> npt.NDArray[np.float64]:
+        """Prior plus evidence in bits, per pair; computed in batches, because the
+        per-comparison weights of 20 million pairs would take 1 GB at once."""
         prior = math.log2(self.match_share / (1.0 - self.match_share))
-        return prior + self.pair_weights(levels).sum(axis=1)
+        out = np.empty(len(levels), dtype=np.float64)
+        for start in range(0, len(levels), SCORE_BATCH):
+            part = levels[start : start + SCORE_BATCH]
+            out[start : start + len(part)] = self.pair_weights(part).sum(axis=1)
+        out += prior
+        return out
 
     def score(self, levels: Levels) -> npt.NDArray[np.float64]:
-        """Probability in 0..1 that each pair is a duplicate."""
-        return 1.0 / (1.0 + np.exp2(-np.clip(self.log_odds(levels), -60, 60)))
+        """Probability in 0..1 that each pair is a duplicate (in place: no temporaries)."""
+        odds = self.log_odds(levels)
+        np.clip(odds, -60, 60, out=odds)
+        np.negative(odds, out=odds)
+        np.exp2(odds, out=odds)
+        odds += 1.0
+        return np.reciprocal(odds, out=odds)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, so the app can store a model per workspace."""
@@ -147,15 +160,19 @@ def estimate_u(
     return _level_frequencies(random_levels, weights, smoothing=1.0)
 
 
-def _patterns(levels: Levels) -> tuple[Levels, Floats, npt.NDArray[np.int64]]:
-    """Distinct level rows, their counts, and each input row's pattern number."""
-    # One int64 code per row (mixed radix) is far faster to unique than rows.
+def _patterns(levels: Levels) -> tuple[Levels, Floats]:
+    """Distinct level rows (in code order) and how many input rows have each."""
+    # One small code per row (mixed radix: under 100,000 possible patterns), built a
+    # column at a time and counted, never sorted: a 20-million-row scan stays small.
     radix = np.array([c.n_levels + 1 for c in COMPARISONS], dtype=np.int64)
     place = np.concatenate([[1], np.cumprod(radix[:-1])])
-    codes = (levels.astype(np.int64) + 1) @ place
-    unique, inverse, counts = np.unique(codes, return_inverse=True, return_counts=True)
+    codes = np.zeros(len(levels), dtype=np.int32)
+    for k in range(N_COMPARISONS):
+        codes += (levels[:, k].astype(np.int32) + 1) * np.int32(place[k])
+    counts = np.bincount(codes, minlength=int(np.prod(radix)))
+    unique = np.flatnonzero(counts)
     patterns = ((unique[:, None] // place[None, :]) % radix[None, :] - 1).astype(np.int8)
-    return patterns, counts.astype(np.float64), inverse.reshape(-1)
+    return patterns, counts[unique].astype(np.float64)
 
 
 def run_em(
@@ -172,7 +189,7 @@ def run_em(
     """Update ``model`` in place by EM over pair levels: m (unless ``update_m`` is
     False) and the match share; u stays as measured on random pairs. Labelled
     pairs take part with their answer fixed and weight ``label_weight`` each."""
-    patterns, counts, _ = _patterns(levels)
+    patterns, counts = _patterns(levels)
     if labelled_levels is not None and labelled_is_match is not None and len(labelled_levels):
         fixed_levels = labelled_levels
         fixed_resp = labelled_is_match.astype(np.float64)
