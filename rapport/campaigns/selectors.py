@@ -102,7 +102,8 @@ def person_emails(person: Person, *, limit: int = 20) -> list[dict[str, Any]]:
     """Recent e-mails to and from ``person``, newest first."""
     out: list[dict[str, Any]] = [
         {"direction": "out", "at": m.sent_at or m.created_at, "subject": m.subject,
-         "status": m.get_status_display(), "error": m.error, "who": m.to_address}
+         "status": m.get_status_display(), "error": m.error, "who": m.to_address,
+         "attempts": m.attempts, "next_attempt_at": m.next_attempt_at}
         for m in OutboundEmail.objects.filter(person=person).order_by("-created_at")[:limit]
     ]  # fmt: skip
     received = InboundEmail.objects.filter(people=person).order_by("-received_at")[:limit]

@@ -7,6 +7,7 @@ import logging
 
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+from huey.exceptions import RetryTask
 
 from rapport.campaigns.services import inbound, runner, single
 
@@ -15,8 +16,13 @@ log = logging.getLogger(__name__)
 
 @db_task(retries=3, retry_delay=5)
 def deliver_email(message_id: int) -> str:
-    """Hand one queued e-mail to the SMTP server (retried while its row is not visible yet)."""
-    return single.email_deliver(message_id)
+    """Hand one queued e-mail to the SMTP server. huey's own retries cover a row not
+    visible yet; a temporary SMTP refusal is tried again after the service's backoff."""
+    try:
+        return single.email_deliver(message_id)
+    except single.RetryLater as later:
+        # RetryTask does not use up the retries above: the service counts attempts.
+        raise RetryTask(str(later), delay=later.delay) from later
 
 
 @db_task()
@@ -33,8 +39,11 @@ def record_campaign_sends(campaign_id: int, recipient_ids: list[int]) -> int:
 @db_periodic_task(crontab(minute="*"))
 def campaigns_tick() -> int:
     """Every minute: start due campaigns, resume those whose worker is gone, and give
-    up on single e-mails a stopped worker left half-sent."""
+    up on single e-mails a stopped worker left half-sent, and queue again retries whose
+    job was lost."""
     single.recover_interrupted_emails()
+    for message_id in single.emails_with_lost_retries():
+        deliver_email(message_id)
     due = runner.campaigns_due()
     for campaign_id in due:
         run_campaign(campaign_id)

@@ -72,7 +72,13 @@ class EmailOut(Schema):
     to_address: str
     subject: str
     kind: str
-    error: str
+    error: str = Field(
+        description="Why it failed; while `queued` again, the last temporary refusal"
+    )
+    attempts: int = Field(description="Hand-offs to the mail server tried so far")
+    next_attempt_at: dt.datetime | None = Field(
+        description="When the worker tries again after a temporary refusal (4xx, unreachable)"
+    )
     created_at: dt.datetime
     sent_at: dt.datetime | None
 

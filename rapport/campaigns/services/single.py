@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import smtplib
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from django.core.mail import get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from rapport.accounts.access import can_edit, require_writer
@@ -114,21 +116,94 @@ def email_queue(*, actor: User, person: Person, data: Mapping[str, Any]) -> Outb
     return message
 
 
+# After a temporary refusal (4xx, server unreachable) the worker tries again after these
+# waits, in seconds; when they run out the e-mail fails with the last reason.
+RETRY_DELAYS = (60, 300, 1800, 7200)
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+# A retry whose job was lost (a worker stopped between marking and scheduling it) is
+# queued again by the minute tick once it is this late.
+RETRY_LOST_AFTER = timedelta(minutes=15)
+
+
+class RetryLater(Exception):
+    """The mail server refused for now: the message is queued again, to be tried in ``delay``
+    seconds (the task turns this into a huey retry)."""
+
+    def __init__(self, message_pk: int, delay: int) -> None:
+        super().__init__(f"e-mail {message_pk}: try again in {delay}s")
+        self.delay = delay
+
+
+# How a hand-off went wrong: nothing was handed over and trying again may work; nothing was
+# handed over and trying again will not; or the server may have taken it (never resent).
+TEMPORARY, PERMANENT, UNKNOWN = "temporary", "permanent", "unknown"
+
+
+def _refusal(exc: Exception) -> tuple[str, str]:
+    """(kind, reason) for an SMTP reply refusing the message: 4xx temporary, 5xx permanent."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        replies = list(exc.recipients.values())
+        code = max((int(c) for c, _ in replies), default=550)
+        text = "; ".join(_text(m) for _, m in replies)
+    else:
+        assert isinstance(exc, smtplib.SMTPResponseException)
+        code, text = int(exc.smtp_code), _text(exc.smtp_error)
+    kind = TEMPORARY if 400 <= code < 500 else PERMANENT
+    return kind, f"The mail server answered {code} {text}".strip()[:2000]
+
+
+def _text(raw: bytes | str) -> str:
+    return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+
+
+def _hand_over(email: EmailMultiAlternatives) -> tuple[str, str] | None:
+    """Give ``email`` to the SMTP server: None when it took it, else (kind, reason)."""
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as exc:
+        return _refusal(exc)  # e.g. 421 busy, 535 bad credentials
+    except (OSError, smtplib.SMTPException) as exc:  # refused, timed out, dropped: not sent
+        return TEMPORARY, f"Could not reach the mail server: {type(exc).__name__}: {exc}"[:2000]
+    try:
+        email.connection = connection
+        email.send()
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as exc:
+        return _refusal(exc)
+    except (OSError, smtplib.SMTPException) as exc:
+        # Cut off mid-conversation: the server may have kept the message.
+        return UNKNOWN, (
+            f"The connection failed while handing the e-mail over ({type(exc).__name__}: "
+            f"{exc}); it may have been delivered, so it was not sent again."
+        )[:2000]
+    finally:
+        try:
+            connection.close()
+        except (OSError, smtplib.SMTPException):  # the message was already answered
+            log.info("closing the SMTP connection failed", exc_info=True)
+    return None
+
+
 def email_deliver(message_pk: int) -> str:
-    """Send one queued e-mail. Safe to run twice: only the run that claims it sends it."""
+    """Send one queued e-mail. Safe to run twice: only the run that claims it sends it.
+
+    A temporary refusal puts it back in the queue and raises ``RetryLater``; a permanent
+    one fails it with the server's reason. Once claimed ``sending`` it is only queued
+    again when the server clearly did not take it (ADR 0012).
+    """
     message = OutboundEmail.objects.select_related("person", "sender").filter(pk=message_pk).first()
     if message is None:
         raise NotYetVisible(message_pk)
     claimed = OutboundEmail.objects.filter(pk=message_pk, status=MessageStatus.QUEUED).update(
-        status=MessageStatus.SENDING, claimed_at=timezone.now()
+        status=MessageStatus.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
     )
     if not claimed:
         return message.status
+    attempt = message.attempts + 1
+    mine = OutboundEmail.objects.filter(pk=message_pk, status=MessageStatus.SENDING)
     problem = consent_problem(message.person, message.kind)
     if problem:  # consent withdrawn (or person deleted) since the message was queued
-        OutboundEmail.objects.filter(pk=message_pk).update(
-            status=MessageStatus.FAILED, error=problem
-        )
+        mine.update(status=MessageStatus.FAILED, error=problem, next_attempt_at=None)
         return MessageStatus.FAILED
     unsubscribe = (
         unsubscribe_url(person_id=message.person_id)
@@ -137,21 +212,36 @@ def email_deliver(message_pk: int) -> str:
     )
     rendered = Rendered(message.subject, message.body_text, message.body_html)
     email = build_email(to=message.to_address, rendered=rendered, message_id=message.message_id,
-                        unsubscribe=unsubscribe, connection=get_connection(fail_silently=False))  # fmt: skip
-    try:
-        email.send()
-    except Exception as exc:  # any SMTP or network failure is the same to the user
-        log.warning("sending e-mail %s failed: %s", message_pk, exc)
-        OutboundEmail.objects.filter(pk=message_pk).update(
-            status=MessageStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]
-        )
+                        unsubscribe=unsubscribe)  # fmt: skip
+    failure = _hand_over(email)
+    if failure is not None:
+        kind, reason = failure
+        log.warning("sending e-mail %s (attempt %s) failed: %s", message_pk, attempt, reason)
+        if kind == TEMPORARY and attempt < MAX_ATTEMPTS:
+            delay = RETRY_DELAYS[attempt - 1]
+            mine.update(status=MessageStatus.QUEUED, claimed_at=None, error=reason,
+                        next_attempt_at=timezone.now() + timedelta(seconds=delay))  # fmt: skip
+            raise RetryLater(message_pk, delay)
+        if kind == TEMPORARY:
+            reason = f"{reason} (gave up after {attempt} attempts)"
+        mine.update(status=MessageStatus.FAILED, error=reason, next_attempt_at=None)
         return MessageStatus.FAILED
     now = timezone.now()
-    OutboundEmail.objects.filter(pk=message_pk).update(status=MessageStatus.SENT, sent_at=now)
+    mine.update(status=MessageStatus.SENT, sent_at=now, error="", next_attempt_at=None)
     record_email(kind=EMAIL_OUT, actor=message.sender, subject=message.subject, body=message.body_text,
                  people=[message.person], message_id=message.message_id, occurred_at=now,
                  metadata={"outbound_email_id": message.pk, "to": message.to_address})  # fmt: skip
     return MessageStatus.SENT
+
+
+def emails_with_lost_retries() -> list[int]:
+    """Queued e-mails whose retry is long overdue: their job was lost, queue them again."""
+    cutoff = timezone.now() - RETRY_LOST_AFTER
+    return list(
+        OutboundEmail.objects.filter(
+            status=MessageStatus.QUEUED, next_attempt_at__lt=cutoff
+        ).values_list("pk", flat=True)[:1000]
+    )
 
 
 def recover_interrupted_emails() -> int:

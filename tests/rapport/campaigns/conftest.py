@@ -69,21 +69,76 @@ def start_sink(delay: float = 0.0) -> tuple[Sink, Controller]:
     return sink, controller
 
 
-@pytest.fixture
-def smtp_sink(settings: Any) -> Iterator[Sink]:
-    sink, controller = start_sink()
+def use_smtp_server(settings: Any, port: int, base_url: str = "http://testserver") -> None:
+    """Point Rapport's outgoing mail at the SMTP server on loopback ``port``."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_PORT = port
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_HOST_USER = ""
     settings.EMAIL_HOST_PASSWORD = ""
     settings.DEFAULT_FROM_EMAIL = "Rapport <crm@example.com>"
-    settings.RAPPORT = {**settings.RAPPORT, "BASE_URL": "http://testserver"}
+    settings.RAPPORT = {**settings.RAPPORT, "BASE_URL": base_url}
+
+
+@pytest.fixture
+def smtp_sink(settings: Any) -> Iterator[Sink]:
+    sink, controller = start_sink()
+    use_smtp_server(settings, sink.port)
     try:
         yield sink
     finally:
         controller.stop()
+
+
+@dataclass
+class ScriptedSink(Sink):
+    """An SMTP server that answers the end of each message with the next scripted reply
+    (e.g. "451 4.3.0 Try again later") and with 250 once the script runs out; "drop"
+    closes the connection instead of answering. ``received`` keeps only what it accepted."""
+
+    script: list[str] = field(default_factory=list)
+    offered: int = 0  # messages whose content reached the server, accepted or not
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.lock:
+            self.offered += 1
+            reply = self.script.pop(0) if self.script else ""
+        if reply == "drop":  # the server keeps the message but never says so
+            self.received.append(
+                Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content)
+            )
+            server.transport.abort()
+            return "250 OK"
+        if reply:
+            return reply
+        return await super().handle_DATA(server, session, envelope)
+
+
+def start_scripted(script: list[str], port: int | None = None) -> tuple[ScriptedSink, Controller]:
+    sink = ScriptedSink(port=port or free_port(), script=list(script))
+    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
+    controller.start()
+    return sink, controller
+
+
+@pytest.fixture
+def smtp_scripted(settings: Any) -> Iterator[Any]:
+    """Start a scripted SMTP server on loopback and send Rapport's mail to it:
+    ``server = smtp_scripted(["451 4.3.0 Try again later"])``."""
+    controllers: list[Controller] = []
+
+    def start(script: list[str], port: int | None = None) -> ScriptedSink:
+        sink, controller = start_scripted(script, port)
+        controllers.append(controller)
+        use_smtp_server(settings, sink.port)
+        return sink
+
+    try:
+        yield start
+    finally:
+        for controller in controllers:
+            controller.stop()
 
 
 @pytest.fixture
