@@ -1,4 +1,5 @@
-"""/people/duplicates/check: likely duplicates of a person, before creating or changing them."""
+"""/people/duplicates/check and /organizations/duplicates/check: likely duplicates of a
+record before creating or changing it."""
 
 from __future__ import annotations
 
@@ -10,10 +11,13 @@ from pydantic import ConfigDict
 
 from rapport.api.auth import current_user
 from rapport.api.schemas import ErrorOut
+from rapport.core.errors import ValidationFailed
 from rapport.dedupe.check import CHECK_THRESHOLD, person_duplicates
+from rapport.dedupe.orgcheck import organization_duplicates, organization_profile_from_data
 from rapport.dedupe.profiles import person_profile_from_data
 
 router = Router(tags=["duplicates"])
+CHECK_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 class OrganizationRef(Schema):
@@ -60,14 +64,7 @@ class CheckOut(Schema):
 
 @router.post(
     "/people/duplicates/check",
-    response={
-        200: CheckOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        422: ErrorOut,
-        429: ErrorOut,
-    },
+    response={200: CheckOut, **CHECK_ERRORS},
     summary="Find likely duplicates of a person",
 )
 def check_person(request: HttpRequest, payload: PersonCheckIn) -> dict[str, object]:
@@ -91,3 +88,59 @@ def check_person(request: HttpRequest, payload: PersonCheckIn) -> dict[str, obje
             for c in found
         ]
     }
+
+
+class OrganizationCheckIn(Schema):
+    """The fields of the organisation you are about to create (or change), as for
+    POST /organizations (other fields are ignored)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    organization_id: int | None = Field(
+        None, description="When changing an existing organisation: its id (left out)."
+    )
+    name: str = Field("", description='Legal forms do not matter: "Acme GmbH" finds "ACME".')
+    domain: str = Field("", description="Web domain or address (free-mail domains are ignored).")
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    threshold: float = Field(CHECK_THRESHOLD, ge=0, le=1, description="Lowest score to report.")
+    limit: int = Field(5, ge=1, le=20)
+
+
+class OrganizationCandidateOut(Schema):
+    id: int
+    name: str
+    domain: str
+    city: str
+    score: float = Field(description="Probability in 0..1 that this is the same organisation.")
+    reasons: list[str]
+    summary: str = Field(description='e.g. "same domain, same name, 100%".')
+
+
+class OrganizationCheckOut(Schema):
+    results: list[OrganizationCandidateOut]
+
+
+@router.post(
+    "/organizations/duplicates/check",
+    response={200: OrganizationCheckOut, **CHECK_ERRORS},
+    summary="Find likely duplicates of an organisation",
+)
+def check_organization(request: HttpRequest, payload: OrganizationCheckIn) -> dict[str, object]:
+    """Organisations you may see that are likely the one described, best first, with a
+    score and reasons ("same name", "same domain", "same address"…). Nothing is saved."""
+    data = payload.model_dump()
+    if not (data["name"].strip() or data["domain"].strip()):
+        raise ValidationFailed({"name": ["Give a name or a domain to check."]})
+    found = organization_duplicates(user=current_user(request),
+                                    profile=organization_profile_from_data(data),
+                                    organization_id=payload.organization_id,
+                                    threshold=payload.threshold, limit=payload.limit)  # fmt: skip
+    return {
+        "results": [
+            {"id": c.id, "name": c.name, "domain": c.domain, "city": c.city, "score": c.score,
+             "reasons": list(c.reasons), "summary": c.summary}
+            for c in found
+        ]
+    }  # fmt: skip

@@ -13,4 +13,6 @@ class DedupeConfig(AppConfig):
                        dom_id="duplicates-panel")  # fmt: skip
         register_panel(entity="organization", url_name="dedupe:organization_panel", column="top",
                        order=10, dom_id="duplicates-panel")  # fmt: skip
-        from rapport.dedupe import tasks  # noqa: F401 -- registers the jobs with huey
+        from rapport.dedupe import signals, tasks  # noqa: F401 -- tasks registers the jobs with huey
+
+        signals.connect()

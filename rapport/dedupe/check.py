@@ -91,15 +91,16 @@ def _profiles(ids: list[int]) -> dict[int, Profile]:
     return stored
 
 
-def _dismissed(person_id: int | None) -> set[int]:
-    if not person_id:
+def dismissed_of(record_id: int | None, entity: str = Entity.PERSON) -> set[int]:
+    """Records already judged "not a duplicate" (or merged) of ``record_id``."""
+    if not record_id:
         return set()
     rows = (
-        DuplicateDecision.objects.filter(entity=Entity.PERSON)
-        .filter(record_a=person_id)
+        DuplicateDecision.objects.filter(entity=entity)
+        .filter(record_a=record_id)
         .values_list("record_b", flat=True)
         .union(
-            DuplicateDecision.objects.filter(entity=Entity.PERSON, record_b=person_id).values_list(
+            DuplicateDecision.objects.filter(entity=entity, record_b=record_id).values_list(
                 "record_a", flat=True
             )
         )
@@ -135,7 +136,7 @@ def person_duplicates(
         visible_to(Person.objects.alive(), user)
         .filter(pk__in=[c.id for c in scored])
         .values_list("pk", flat=True)
-    ) - _dismissed(person_id)
+    ) - dismissed_of(person_id)
     return [c for c in scored if c.id in allowed][:limit]
 
 

@@ -21,6 +21,7 @@ from rapport_analytics.matching.normalise import (
     normalise_name,
     normalise_organisation,
     normalise_postcode,
+    normalise_street,
 )
 from rapport_analytics.matching.phonetic import soundex
 from rapport_analytics.matching.records import FREE_MAIL_DOMAINS
@@ -31,12 +32,17 @@ WINDOW = 8
 
 
 @dataclass(frozen=True, slots=True)
-class _Org:
+class NormalisedOrg:
     id: int
     name: str
     domain: str
+    street: str
     postcode: str
     city: str
+
+    @property
+    def name_sound(self) -> str:
+        return soundex(self.name.split(" ", 1)[0]) if self.name else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,18 +53,21 @@ class OrgPair:
     reasons: tuple[str, ...]
 
 
-def _normalised(pk: int, profile: Profile) -> _Org:
+def normalised_org(pk: int, profile: Profile) -> NormalisedOrg:
+    """An organisation as compared: name without legal suffixes, a company domain (never a
+    free-mail one), street, postcode and city in matching form."""
     domain = normalise_domain(profile.get("domain") or "")
-    return _Org(
+    return NormalisedOrg(
         id=pk,
         name=normalise_organisation(profile.get("name") or ""),
         domain="" if domain in FREE_MAIL_DOMAINS else domain,
+        street=normalise_street(profile.get("street") or ""),
         postcode=normalise_postcode(profile.get("postcode") or ""),
         city=normalise_name(profile.get("city") or ""),
     )
 
 
-def compare(a: _Org, b: _Org) -> tuple[float, tuple[str, ...]]:
+def compare(a: NormalisedOrg, b: NormalisedOrg) -> tuple[float, tuple[str, ...]]:
     """Probability that ``a`` and ``b`` are one organisation, and why."""
     bits = PRIOR_BITS
     reasons: list[str] = []
@@ -83,7 +92,11 @@ def compare(a: _Org, b: _Org) -> tuple[float, tuple[str, ...]]:
         else:
             bits -= 3
             reasons.append("different domain")
-    if a.postcode and a.postcode == b.postcode:
+    same_place = bool(a.postcode and a.postcode == b.postcode) or bool(a.city and a.city == b.city)
+    if a.street and a.street == b.street and same_place:
+        bits += 3
+        reasons.append("same address")
+    elif a.postcode and a.postcode == b.postcode:
         bits += 1.5
         reasons.append("same postcode")
     elif a.city and a.city == b.city:
@@ -92,13 +105,13 @@ def compare(a: _Org, b: _Org) -> tuple[float, tuple[str, ...]]:
     return 1.0 / (1.0 + math.pow(2.0, -bits)), tuple(reasons)
 
 
-def _blocks(orgs: list[_Org]) -> Iterable[list[_Org]]:
+def _blocks(orgs: list[NormalisedOrg]) -> Iterable[list[NormalisedOrg]]:
     for key in (
         lambda o: o.name,
         lambda o: o.domain,
-        lambda o: f"{soundex(o.name.split(' ', 1)[0])}|{o.city}" if o.name and o.city else "",
+        lambda o: f"{o.name_sound}|{o.city}" if o.name and o.city else "",
     ):
-        groups: dict[str, list[_Org]] = defaultdict(list)
+        groups: dict[str, list[NormalisedOrg]] = defaultdict(list)
         for org in orgs:
             value = key(org)
             if value:
@@ -110,7 +123,7 @@ def scan_organizations(
     profiles: Iterable[tuple[int, Profile]], *, threshold: float = 0.5
 ) -> list[OrgPair]:
     """Every pair of organisations scoring at least ``threshold``, best first."""
-    orgs = [_normalised(pk, p) for pk, p in profiles]
+    orgs = [normalised_org(pk, p) for pk, p in profiles]
     seen: set[tuple[int, int]] = set()
     found: list[OrgPair] = []
     for block in _blocks(orgs):

@@ -26,9 +26,10 @@ from rapport.dedupe.models import (
     ScanRun,
     ScanStatus,
 )
+from rapport.dedupe.orgkeys import organization_keys_rebuild
 from rapport.dedupe.orgmatch import scan_organizations
 from rapport.dedupe.profiles import iter_all_organization_profiles, iter_all_person_profiles
-from rapport.people.models import Organization, Person
+from rapport.people.models import Person
 from rapport_analytics.matching import (
     Label,
     MatchModel,
@@ -146,11 +147,13 @@ def _scan_people(run: ScanRun, progress: Progress) -> list[tuple[int, int, float
 
 
 def _scan_organizations(run: ScanRun) -> list[tuple[int, int, float, tuple[str, ...]]]:
-    run.records = Organization.objects.alive().count()
+    # The keys of the duplicate check are rebuilt on the way, as for people.
+    profiles = organization_keys_rebuild(iter_all_organization_profiles())
+    run.records = len(profiles)
     decided = decided_pairs(Entity.ORGANIZATION)
     return [
         (p.a, p.b, p.score, p.reasons)
-        for p in scan_organizations(iter_all_organization_profiles())
+        for p in scan_organizations(profiles)
         if (p.a, p.b) not in decided
     ]
 

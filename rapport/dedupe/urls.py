@@ -9,6 +9,12 @@ urlpatterns = [
     path("pairs/<int:pk>/dismiss/", review.pair_dismiss_view, name="pair_dismiss"),
     path("check/person/", check.person_check_view, name="person_check"),
     path("check/person/dismiss/", check.person_dismiss_view, name="person_dismiss"),
+    path("check/organization/", check.organization_check_view, name="organization_check"),
+    path(
+        "check/organization/dismiss/",
+        check.organization_dismiss_view,
+        name="organization_dismiss",
+    ),
     path("people/<int:pk>/panel/", panels.person_panel_view, name="person_panel"),
     path(
         "organizations/<int:pk>/panel/", panels.organization_panel_view, name="organization_panel"

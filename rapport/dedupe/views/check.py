@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from rapport.dedupe.check import person_duplicates
 from rapport.dedupe.models import Entity
+from rapport.dedupe.orgcheck import organization_duplicates, organization_profile_from_data
 from rapport.dedupe.profiles import person_profile_from_data
 from rapport.dedupe.services import not_duplicate
 from rapport.people.views.common import current_user, translate_errors
@@ -75,4 +76,33 @@ def person_dismiss_view(request: HttpRequest) -> HttpResponse:
     person_id = _int(request.POST.get("person"))
     if candidate and person_id:
         not_duplicate(actor=user, entity=Entity.PERSON, record_a=person_id, record_b=candidate)
+    return render(request, "dedupe/_dismissed.html", {"candidate": candidate})
+
+
+@translate_errors
+@require_POST
+def organization_check_view(request: HttpRequest) -> HttpResponse:
+    """Likely duplicates of the organisation being typed into the form (an HTMX fragment)."""
+    user = current_user(request)
+    org_id = _int(request.GET.get("organization"))
+    dismissed = {i for i in (_int(v) for v in request.POST.getlist("dedupe_dismissed")) if i}
+    profile = organization_profile_from_data(request.POST)
+    candidates = []
+    if profile["name"] or profile["domain"]:
+        found = organization_duplicates(user=user, profile=profile, organization_id=org_id)
+        candidates = [c for c in found if c.id not in dismissed][:FORM_LIMIT]
+    context = {"candidates": candidates, "organization_id": org_id, "dismissed": sorted(dismissed)}
+    return render(request, "dedupe/_org_check_box.html", context)
+
+
+@translate_errors
+@require_POST
+def organization_dismiss_view(request: HttpRequest) -> HttpResponse:
+    """ "Not a duplicate" from the organisation form (remembered once it exists)."""
+    user = current_user(request)
+    candidate = _int(request.POST.get("candidate"))
+    org_id = _int(request.POST.get("organization"))
+    if candidate and org_id:
+        not_duplicate(actor=user, entity=Entity.ORGANIZATION, record_a=org_id,
+                      record_b=candidate)  # fmt: skip
     return render(request, "dedupe/_dismissed.html", {"candidate": candidate})

@@ -10,7 +10,8 @@ from django.shortcuts import render
 from rapport.accounts.access import can_edit
 from rapport.dedupe.check import person_duplicates
 from rapport.dedupe.models import Entity, MergeRecord
-from rapport.dedupe.profiles import person_profiles
+from rapport.dedupe.orgcheck import organization_duplicates
+from rapport.dedupe.profiles import organization_profiles, person_profiles
 from rapport.dedupe.selectors import open_pairs_of
 from rapport.people.selectors import organization_detail, person_detail
 from rapport.people.views.common import current_user, translate_errors
@@ -51,5 +52,11 @@ def person_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @translate_errors
 def organization_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
-    org = organization_detail(user=current_user(request), pk=pk)
-    return _panel(request, Entity.ORGANIZATION, org, [])
+    user = current_user(request)
+    org = organization_detail(user=user, pk=pk)
+    candidates = []
+    if not org.is_deleted:
+        profile = organization_profiles([org.pk]).get(org.pk)
+        if profile is not None:
+            candidates = organization_duplicates(user=user, profile=profile, organization_id=org.pk)
+    return _panel(request, Entity.ORGANIZATION, org, candidates)

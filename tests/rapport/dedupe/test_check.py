@@ -17,8 +17,10 @@ def test_creating_a_person_writes_their_keys(workspace: Any, make_person: Any) -
     # Given a person created through the service
     ana = make_person(emails=["ana@example.com"], phones=["+1 415 555 0123"])
     # Then their blocking keys and profile are stored for later checks
-    assert MatchKey.objects.filter(record_id=ana.pk).count() >= 3
-    assert MatchProfile.objects.get(record_id=ana.pk).data["emails"] == ["ana@example.com"]
+    assert MatchKey.objects.filter(entity="person", record_id=ana.pk).count() >= 3
+    assert MatchProfile.objects.get(entity="person", record_id=ana.pk).data["emails"] == [
+        "ana@example.com"
+    ]
 
 
 def test_same_phone_is_a_likely_duplicate(workspace: Any, make_person: Any) -> None:

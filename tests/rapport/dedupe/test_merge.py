@@ -87,7 +87,7 @@ def test_merge_moves_every_related_row_and_keeps_one_of_each_clash(
     assert audit_history(entity_type="person", entity_id=duplicate.pk).first().action == "merge"
     # And the pair is remembered as a duplicate (a label), the keys of the duplicate are gone
     assert DuplicateDecision.objects.get().decision == "duplicate"
-    assert not MatchKey.objects.filter(record_id=duplicate.pk).exists()
+    assert not MatchKey.objects.filter(entity="person", record_id=duplicate.pk).exists()
 
 
 def test_field_choices_pick_the_duplicates_values(workspace: Any, pair: Any) -> None:
@@ -114,7 +114,7 @@ def test_undo_restores_both_records_exactly(workspace: Any, pair: Any) -> None:
     # And the "duplicate" label is withdrawn, the undo is in the history, keys are back
     assert not DuplicateDecision.objects.exists()
     assert MergeRecord.objects.get().is_undone
-    assert MatchKey.objects.filter(record_id=duplicate.pk).exists()
+    assert MatchKey.objects.filter(entity="person", record_id=duplicate.pk).exists()
     latest = audit_history(entity_type="person", entity_id=survivor.pk).first()
     assert latest is not None and "merge undone" in latest.changes
 

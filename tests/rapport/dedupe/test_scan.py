@@ -54,7 +54,7 @@ def test_scan_job_stores_clusters_most_certain_first(
     assert all(p.reasons for p in DuplicatePair.objects.all())
     # And it stored the workspace's model and rebuilt the key table
     assert ModelState.objects.get(entity="person").records == 5
-    assert MatchKey.objects.filter(record_id=people["carla"].pk).exists()
+    assert MatchKey.objects.filter(entity="person", record_id=people["carla"].pk).exists()
 
 
 def test_not_a_duplicate_is_not_proposed_again(workspace: Any, make_person: Any) -> None:
@@ -130,7 +130,7 @@ def test_demo_data_has_duplicates_to_review(db: Any) -> None:
     seed_demo(rng=rng, people=150, stdout=out)
     assert "3 people entered twice" in out.getvalue()
     assert DuplicateCluster.objects.filter(entity="person").count() == 3
-    assert MatchKey.objects.values("record_id").distinct().count() == 150
+    assert MatchKey.objects.filter(entity="person").values("record_id").distinct().count() == 150
 
 
 def test_a_run_abandoned_by_a_dead_worker_does_not_block_new_scans(workspace: Any) -> None:
