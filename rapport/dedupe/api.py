@@ -1,5 +1,6 @@
 """/people/duplicates/check and /organizations/duplicates/check: likely duplicates of a
-record before creating or changing it."""
+record before creating or changing it. The review, scan and merge operations are in
+``api_review`` and ``api_merge``, mounted on this router."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from pydantic import ConfigDict
 from rapport.api.auth import current_user
 from rapport.api.schemas import ErrorOut
 from rapport.core.errors import ValidationFailed
+from rapport.dedupe.api_merge import router as merge_router
+from rapport.dedupe.api_review import router as review_router
 from rapport.dedupe.check import CHECK_THRESHOLD, person_duplicates
 from rapport.dedupe.orgcheck import organization_duplicates, organization_profile_from_data
 from rapport.dedupe.profiles import person_profile_from_data
@@ -144,3 +147,7 @@ def check_organization(request: HttpRequest, payload: OrganizationCheckIn) -> di
             for c in found
         ]
     }  # fmt: skip
+
+
+router.add_router("/", review_router)
+router.add_router("/", merge_router)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from rapport.accounts.access import access_record, can_edit, require_writer
 from rapport.accounts.models import User
-from rapport.core.errors import PermissionDenied, ValidationFailed
+from rapport.core.errors import Conflict, PermissionDenied, ValidationFailed
 from rapport.dedupe.models import (
     Decision,
     DuplicateCluster,
@@ -102,3 +102,19 @@ def not_duplicate(*, actor: User, entity: str, record_a: int, record_b: int) -> 
         raise PermissionDenied("You may not change either record.")
     return decision_record(actor=actor, entity=entity, record_a=first.pk, record_b=second.pk,
                            decision=Decision.NOT_DUPLICATE)  # fmt: skip
+
+
+def pair_not_duplicate(*, actor: User, pair: DuplicatePair) -> DuplicatePair:
+    """ "Not a duplicate" for a scan pair; answering it twice changes nothing, but a pair
+    whose records were merged cannot be taken back this way (undo the merge)."""
+    require_writer(actor)
+    if pair.status == ReviewStatus.MERGED:
+        raise Conflict("These records were merged; undo the merge instead.")
+    if pair.status == ReviewStatus.DISMISSED:
+        model = entity_model(pair.entity)
+        for pk in (pair.record_a, pair.record_b):
+            access_record(model.objects.all(), actor, pk=pk)
+        return pair
+    not_duplicate(actor=actor, entity=pair.entity, record_a=pair.record_a, record_b=pair.record_b)
+    pair.refresh_from_db()
+    return pair

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import models
 from django.utils.dateparse import parse_date, parse_datetime
 
+from rapport.core.errors import ValidationFailed
 from rapport.people.models import ConsentStatus, Organization, Person
 
 SURVIVOR, DUPLICATE = "survivor", "duplicate"
@@ -81,6 +82,21 @@ def default_choice(group: FieldGroup, survivor: Record, duplicate: Record) -> st
     if _empty(group, survivor) or duplicate.updated_at > survivor.updated_at:
         return DUPLICATE
     return SURVIVOR
+
+
+def check_choice_names(record: Record, choices: Mapping[str, str]) -> None:
+    """Refuse choices naming no field group, or choosing neither side (API input)."""
+    names = {group.name for group in groups_for(record)}
+    errors: dict[str, list[str]] = {}
+    for name, value in choices.items():
+        if name not in names:
+            errors[name] = [
+                f"Not a field that can be chosen; use one of: {', '.join(sorted(names))}."
+            ]
+        elif value not in (SURVIVOR, DUPLICATE):
+            errors[name] = [f'Must be "{SURVIVOR}" or "{DUPLICATE}".']
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def resolve_choices(

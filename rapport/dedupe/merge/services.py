@@ -16,7 +16,7 @@ from django.utils import timezone
 from rapport.accounts.access import can_edit, require_writer
 from rapport.accounts.models import User
 from rapport.core.audit import audit_record, diff_snapshots
-from rapport.core.errors import Conflict, PermissionDenied, ValidationFailed
+from rapport.core.errors import Conflict, PermissionDenied, StaleVersion, ValidationFailed
 from rapport.core.models import AuditAction
 from rapport.dedupe.keys import person_keys_refresh
 from rapport.dedupe.merge.fields import (
@@ -109,12 +109,29 @@ def _check(actor: User, survivor: Record, duplicate: Record) -> None:
         raise PermissionDenied("You can only merge records you may edit, both of them.")
 
 
+def _check_versions(
+    survivor: Record, duplicate: Record, versions: tuple[int | None, int | None]
+) -> None:
+    for record, expected in zip((survivor, duplicate), versions, strict=True):
+        if expected is not None and record.version != expected:
+            raise StaleVersion(
+                f"#{record.pk} changed since you loaded it (it is now version {record.version}). "
+                "Fetch it again and check the merge."
+            )
+
+
 @transaction.atomic
 def _merge(
-    *, survivor: Record, duplicate: Record, field_choices: Mapping[str, str], merged_by: User
+    *,
+    survivor: Record,
+    duplicate: Record,
+    field_choices: Mapping[str, str],
+    merged_by: User,
+    versions: tuple[int | None, int | None] = (None, None),
 ) -> Record:
     survivor, duplicate = _lock(survivor), _lock(duplicate)
     _check(merged_by, survivor, duplicate)
+    _check_versions(survivor, duplicate, versions)
     entity = entity_of(survivor)
     choices = resolve_choices(survivor, duplicate, field_choices)
     before = field_values(survivor)
@@ -162,12 +179,19 @@ def _refresh_people_of(moves: list[dict[str, Any]]) -> None:
 
 
 def person_merge(
-    *, survivor: Person, duplicate: Person, field_choices: Mapping[str, str], merged_by: User
+    *,
+    survivor: Person,
+    duplicate: Person,
+    field_choices: Mapping[str, str],
+    merged_by: User,
+    expected_version: int | None = None,
+    duplicate_version: int | None = None,
 ) -> Person:
     """Merge ``duplicate`` into ``survivor``; ``field_choices`` maps a field (group) name
-    to "survivor" or "duplicate" (missing: most recent non-empty)."""
+    to "survivor" or "duplicate" (missing: most recent non-empty). With an expected
+    version, a record changed since the caller read it stops the merge (StaleVersion)."""
     merged = _merge(survivor=survivor, duplicate=duplicate, field_choices=field_choices,
-                    merged_by=merged_by)  # fmt: skip
+                    merged_by=merged_by, versions=(expected_version, duplicate_version))  # fmt: skip
     assert isinstance(merged, Person)
     return merged
 
@@ -178,9 +202,11 @@ def organization_merge(
     duplicate: Organization,
     field_choices: Mapping[str, str],
     merged_by: User,
+    expected_version: int | None = None,
+    duplicate_version: int | None = None,
 ) -> Organization:
     merged = _merge(survivor=survivor, duplicate=duplicate, field_choices=field_choices,
-                    merged_by=merged_by)  # fmt: skip
+                    merged_by=merged_by, versions=(expected_version, duplicate_version))  # fmt: skip
     assert isinstance(merged, Organization)
     return merged
 

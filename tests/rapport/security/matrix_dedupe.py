@@ -12,8 +12,8 @@ from rapport.dedupe.models import (
     MergeRecord,
     ScanRun,
 )
-from rapport.people.models import Person
-from rapport.people.services import person_create
+from rapport.people.models import Organization, Person
+from rapport.people.services import organization_create, person_create
 from tests.rapport.security.matrix import EDITS_RECORD, EVERYONE, SEES_RECORD, WRITERS, Case, World
 
 
@@ -28,7 +28,26 @@ def extend_world(world: World) -> None:
     kept = person_create(actor=rep, data={"first_name": "Kim", "last_name": "Lee"})
     gone = person_create(actor=rep, data={"first_name": "Kim", "last_name": "Lee"})
     person_merge(survivor=kept, duplicate=gone, field_choices={}, merged_by=rep)
-    world.extra.update(twin=twin, pair=pair, merge=MergeRecord.objects.get(merged_id=gone.pk))
+    org_twin = organization_create(actor=rep, data={"name": f"{world.org.name} GmbH"})
+    world.extra.update(twin=twin, pair=pair, merge=MergeRecord.objects.get(merged_id=gone.pk),
+                       scan=scan, cluster=cluster, org_twin=org_twin)  # fmt: skip
+
+
+def API_PATH_PARAMS(world: World) -> dict[str, Any]:
+    return {
+        "cluster_id": world.extra["cluster"].pk,
+        "scan_id": world.extra["scan"].pk,
+        "pair_id": world.extra["pair"].pk,
+        "merge_id": world.extra["merge"].pk,
+    }
+
+
+def _org_twin_merged(w: World) -> bool:
+    return Organization.objects.filter(pk=w.extra["org_twin"].pk, deleted_at__isnull=False).exists()
+
+
+def _org_dismissed(w: World) -> bool:
+    return DuplicateDecision.objects.filter(entity="organization").exists()
 
 
 def _merge_kwargs(w: World) -> dict[str, Any]:
@@ -63,6 +82,17 @@ PAGES: dict[str, list[Case]] = {
             effect=lambda w: DuplicateDecision.objects.filter(decision="not_duplicate").exists(),
         )
     ],
+    "dedupe:organization_check": [
+        Case("POST", frozenset(EVERYONE), data=lambda w: {"name": w.org.name})
+    ],
+    "dedupe:organization_dismiss": [
+        Case(
+            "POST",
+            frozenset(EDITS_RECORD),
+            data=lambda w: {"candidate": w.extra["org_twin"].pk, "organization": w.org.pk},
+            effect=_org_dismissed,
+        )
+    ],
     "dedupe:person_panel": [
         Case("GET", frozenset(SEES_RECORD), kwargs=lambda w: {"pk": w.person.pk})
     ],
@@ -86,5 +116,40 @@ PAGES: dict[str, list[Case]] = {
 API: dict[tuple[str, str], Case] = {
     ("POST", "/people/duplicates/check"): Case(
         "POST", frozenset(EVERYONE), data=lambda w: {"first_name": "Ana", "last_name": "Souza"}
+    ),
+    ("POST", "/organizations/duplicates/check"): Case(
+        "POST", frozenset(EVERYONE), data=lambda w: {"name": w.org.name}
+    ),
+    # Everyone may list clusters; each sees only those whose records they may all see.
+    ("GET", "/duplicates/clusters"): Case("GET", frozenset(EVERYONE)),
+    ("GET", "/duplicates/clusters/{cluster_id}"): Case("GET", frozenset(SEES_RECORD)),
+    ("POST", "/duplicates/scans"): Case(
+        "POST",
+        frozenset(WRITERS),
+        data=lambda w: {"entity": "person"},
+        effect=lambda w: ScanRun.objects.filter(status="queued").exists(),
+    ),
+    ("GET", "/duplicates/scans/{scan_id}"): Case("GET", frozenset(EVERYONE)),
+    ("POST", "/duplicates/pairs/{pair_id}/not-duplicate"): Case(
+        "POST",
+        frozenset(EDITS_RECORD),
+        effect=lambda w: DuplicatePair.objects.get(pk=w.extra["pair"].pk).status == "dismissed",
+    ),
+    ("POST", "/people/{person_id}/merge"): Case(
+        "POST",
+        frozenset(EDITS_RECORD),
+        data=lambda w: {"duplicate_id": w.extra["twin"].pk},
+        effect=_twin_merged,
+    ),
+    ("POST", "/organizations/{organization_id}/merge"): Case(
+        "POST",
+        frozenset(EDITS_RECORD),
+        data=lambda w: {"duplicate_id": w.extra["org_twin"].pk},
+        effect=_org_twin_merged,
+    ),
+    ("POST", "/duplicates/merges/{merge_id}/undo"): Case(
+        "POST",
+        frozenset(EDITS_RECORD),
+        effect=lambda w: MergeRecord.objects.get(pk=w.extra["merge"].pk).is_undone,
     ),
 }

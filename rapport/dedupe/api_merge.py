@@ -1,0 +1,126 @@
+"""Merging two people (or organisations) through the API, and undoing a merge."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+
+from rapport.accounts.access import access_record
+from rapport.api.auth import current_user
+from rapport.api.concurrency import etag_for, expected_version
+from rapport.api.schemas import ErrorOut
+from rapport.dedupe.merge import merge_undo, organization_merge, person_merge
+from rapport.dedupe.merge.fields import check_choice_names
+from rapport.dedupe.models import MergeRecord
+from rapport.dedupe.services import entity_model
+from rapport.people.api.schemas import OrganizationOut, PersonOut
+from rapport.people.models import Organization, Person
+from rapport.people.selectors import organization_detail, person_detail
+
+router = Router(tags=["duplicates"])
+
+WRITE_ERRORS = {
+    **{code: ErrorOut for code in (400, 401, 403, 404, 409, 412, 422, 429)},
+}
+
+
+class MergeIn(Schema):
+    duplicate_id: int = Field(description="The record merged away (it goes to the trash).")
+    fields: dict[str, Literal["survivor", "duplicate"]] = Field(
+        default_factory=dict,
+        description='Which side each field group comes from, e.g. {"name": "duplicate"}; '
+        "a group left out takes the most recent non-empty value.",
+    )
+    duplicate_version: int | None = Field(
+        None, description="The duplicate's version you reviewed; 412 if it changed since."
+    )
+
+
+class UndoOut(Schema):
+    merge_id: int
+    entity: str
+    survivor_id: int
+    restored_id: int = Field(description="The duplicate, back as a separate record.")
+
+
+def _undo_link(request: HttpRequest, merge: MergeRecord | None) -> str:
+    if merge is None:
+        return ""
+    url = request.build_absolute_uri(f"/api/v1/duplicates/merges/{merge.pk}/undo")
+    return f'<{url}>; rel="undo"'
+
+
+def _latest_merge(entity: str, survivor_id: int, merged_id: int) -> MergeRecord | None:
+    return MergeRecord.objects.filter(
+        entity=entity, survivor_id=survivor_id, merged_id=merged_id, undone_at__isnull=True
+    ).first()
+
+
+@router.post(
+    "/people/{person_id}/merge", response={200: PersonOut, **WRITE_ERRORS}, summary="Merge people"
+)
+def merge_people(
+    request: HttpRequest, person_id: int, payload: MergeIn, response: HttpResponse
+) -> Person:
+    """Merges `duplicate_id` into this person, who survives: the duplicate's e-mails,
+    phones, activities, deals… move over and the duplicate goes to the trash. You must be
+    able to edit both. `If-Match: <ETag>` of this person is honoured (412 when stale).
+    The answer is the survivor; its `Link: <…/undo>; rel="undo"` header undoes the merge."""
+    user = current_user(request)
+    survivor = access_record(Person.objects.all(), user, pk=person_id, for_write=True)
+    version = expected_version(request, survivor)
+    duplicate = access_record(Person.objects.all(), user, pk=payload.duplicate_id, for_write=True)
+    check_choice_names(survivor, payload.fields)
+    person_merge(survivor=survivor, duplicate=duplicate, field_choices=payload.fields,
+                 merged_by=user, expected_version=version,
+                 duplicate_version=payload.duplicate_version)  # fmt: skip
+    merged = person_detail(user=user, pk=person_id)
+    response["ETag"] = etag_for(merged)
+    response["Link"] = _undo_link(request, _latest_merge("person", person_id, duplicate.pk))
+    return merged
+
+
+@router.post(
+    "/organizations/{organization_id}/merge",
+    response={200: OrganizationOut, **WRITE_ERRORS},
+    summary="Merge organisations",
+)
+def merge_organizations(
+    request: HttpRequest, organization_id: int, payload: MergeIn, response: HttpResponse
+) -> Organization:
+    """As for people: `duplicate_id` is merged into this organisation (people's
+    affiliations, deals… move over). `If-Match` honoured; `Link` rel="undo" in the answer."""
+    user = current_user(request)
+    orgs = Organization.objects.all()
+    survivor = access_record(orgs, user, pk=organization_id, for_write=True)
+    version = expected_version(request, survivor)
+    duplicate = access_record(orgs, user, pk=payload.duplicate_id, for_write=True)
+    check_choice_names(survivor, payload.fields)
+    organization_merge(survivor=survivor, duplicate=duplicate, field_choices=payload.fields,
+                       merged_by=user, expected_version=version,
+                       duplicate_version=payload.duplicate_version)  # fmt: skip
+    merged = organization_detail(user=user, pk=organization_id)
+    response["ETag"] = etag_for(merged)
+    response["Link"] = _undo_link(
+        request, _latest_merge("organization", organization_id, duplicate.pk)
+    )
+    return merged
+
+
+@router.post(
+    "/duplicates/merges/{merge_id}/undo",
+    response={200: UndoOut, **WRITE_ERRORS},
+    summary="Undo a merge",
+)
+def undo_merge(request: HttpRequest, merge_id: int) -> dict[str, object]:
+    """Puts the duplicate back exactly as it was, with its rows; survivor fields nobody
+    changed since the merge go back too. You must be able to edit both records."""
+    user = current_user(request)
+    merge = get_object_or_404(MergeRecord, pk=merge_id)
+    access_record(entity_model(merge.entity).objects.all(), user, pk=merge.survivor_id)
+    restored = merge_undo(merge=merge, actor=user)
+    return {"merge_id": merge.pk, "entity": merge.entity, "survivor_id": merge.survivor_id,
+            "restored_id": restored.pk}  # fmt: skip
