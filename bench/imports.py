@@ -13,6 +13,11 @@ Reports rows/s end to end (process start to exit: parse, normalise, validate,
 key lookups, write, commit) and the peak memory (ru_maxrss) of the import
 process and its helper; then imports the same file again (nothing new must be
 created) and checks the counts. Figures go to bench/results/imports.json.
+
+The duplicate check's blocking keys of the imported people are built by the
+worker from jobs each batch queues when it commits (``refresh_duplicate_keys``),
+not inside the import; ``--keys`` drains that queue afterwards, in one process
+as the worker would, and reports its time separately.
 """
 
 from __future__ import annotations
@@ -123,6 +128,30 @@ def _timed_import(
             "peak_mb_at_least": round(max(peak_kb, before) / 1024, 1)}  # fmt: skip
 
 
+DRAIN = """
+import time
+from django.utils.module_loading import autodiscover_modules
+from huey.contrib.djhuey import HUEY
+autodiscover_modules("tasks")  # as the consumer does: jobs resolve by their module path
+start, jobs = time.perf_counter(), 0
+while (task := HUEY.dequeue()) is not None:
+    HUEY.execute(task)
+    jobs += 1
+print(jobs, round(time.perf_counter() - start, 2))
+"""
+
+
+def _drain_key_jobs(db: str, data_dir: Path, pg_url: str, people: int) -> dict[str, Any]:
+    """Run the queued duplicate-key jobs the way the worker would, and time them."""
+    env = _env(db, data_dir, pg_url)
+    rapport = str(Path(sys.executable).with_name("rapport"))
+    done = subprocess.run([rapport, "shell", "-c", DRAIN], env=env, capture_output=True,
+                          text=True, check=True)  # fmt: skip
+    jobs, seconds = done.stdout.split()[-2:]
+    return {"jobs": int(jobs), "seconds": float(seconds),
+            "people_per_s": round(people / max(float(seconds), 1e-9))}  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -137,6 +166,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work-dir", type=Path, default=Path("/tmp/bench-imports"))
     parser.add_argument(
         "--no-rerun", action="store_true", help="skip the second (idempotent) import"
+    )
+    parser.add_argument(
+        "--keys", action="store_true", help="then run the queued duplicate-key jobs, timed apart"
     )
     args = parser.parse_args(argv)
     args.work_dir.mkdir(parents=True, exist_ok=True)
@@ -160,6 +192,11 @@ def main(argv: list[str] | None = None) -> int:
             "peak_mb": first["peak_mb_at_least"], "target_peak_mb": TARGET_PEAK_MB,
             "load_average": os.getloadavg(), "when": time.strftime("%Y-%m-%d %H:%M"),
         }  # fmt: skip
+        if args.keys:
+            created = int(first["summary"].split(" created")[0].replace(",", ""))
+            entry["duplicate_keys_by_worker"] = _drain_key_jobs(
+                db, data_dir, args.postgres_url, created
+            )
         if not args.no_rerun:
             entry["second_import"] = _timed_import(
                 db, data_dir, args.postgres_url, csv_path, args.workers
@@ -169,6 +206,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{db:9} {args.rows:>10,} rows {first['seconds']:>8,.1f} s {rate:>10,.0f} rows/s "
               f"peak {first['peak_mb_at_least']:>7,.0f} MB {'OK' if ok else 'below target'}")  # fmt: skip
         print(f"          first:  {first['summary']}")
+        if "duplicate_keys_by_worker" in entry:
+            keys = entry["duplicate_keys_by_worker"]
+            print(f"          keys:   {keys['jobs']} worker jobs, {keys['seconds']:,.1f} s "
+                  f"({keys['people_per_s']:,} people/s)")  # fmt: skip
         if "second_import" in entry:
             print(f"          second: {entry['second_import']['summary']}")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
