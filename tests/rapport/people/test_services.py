@@ -8,6 +8,7 @@ import pytest
 
 from rapport.core.audit import audit_history
 from rapport.core.errors import PermissionDenied, StaleVersion, ValidationFailed
+from rapport.dedupe.models import MatchProfile
 from rapport.people import bulk, services
 from rapport.people.custom_field_services import (
     custom_field_create,
@@ -358,3 +359,18 @@ def test_a_user_cannot_delete_someone_elses_saved_view(workspace: Any) -> None:
     with pytest.raises(NotFound):
         saved_view_delete(user=workspace.rep2, pk=view.pk)
     saved_view_delete(user=workspace.rep, pk=view.pk)
+
+
+def test_renaming_an_organisation_refreshes_its_peoples_search_and_duplicate_profile(
+    workspace: Any, make_person: Any, make_org: Any
+) -> None:
+    # Given a person at Acme
+    org = make_org(name="Acme Bakery")
+    person = make_person(organizations=[{"organization_id": org.pk}])
+    # When the organisation is renamed
+    services.organization_update(actor=workspace.rep, organization=org, data={"name": "Globex"})
+    # Then search and the duplicate check see the person at the new name
+    person.refresh_from_db()
+    assert "globex" in person.search_text
+    profile = MatchProfile.objects.get(entity="person", record_id=person.pk)
+    assert profile.data["organisation"] == "Globex"

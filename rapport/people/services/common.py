@@ -1,0 +1,120 @@
+"""What the people and organisation services share: tags, versions, owners, text fields."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.utils import timezone
+
+from rapport.accounts.access import assignable_owner_ok, can_edit
+from rapport.accounts.models import Team, User
+from rapport.core.audit import audit_record
+from rapport.core.errors import PermissionDenied, StaleVersion
+from rapport.core.models import AuditAction
+from rapport.people.models import Organization, Person, Tag
+from rapport.people.normalize import InvalidValue, clean_text
+
+
+def tags_get_or_create(names: Sequence[str]) -> list[Tag]:
+    cleaned = sorted({clean_text(n, max_length=50) for n in names if clean_text(n)})
+    existing = {t.name: t for t in Tag.objects.filter(name__in=cleaned)}
+    for name in cleaned:
+        if name not in existing:
+            existing[name], _ = Tag.objects.get_or_create(name=name)
+    return [existing[n] for n in cleaned]
+
+
+def check_version(record: Person | Organization, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != record.version:
+        raise StaleVersion(
+            f"This record changed since you loaded it (version {record.version}, "
+            f"you had {expected_version}). Reload it and apply your change again."
+        )
+
+
+def assign_owner_team(
+    *,
+    actor: User,
+    record: Person | Organization,
+    data: Mapping[str, Any],
+    errors: dict[str, list[str]],
+) -> None:
+    if "owner" in data:
+        owner = data["owner"]
+        if owner is not None and not isinstance(owner, User):
+            owner = User.objects.filter(pk=owner, is_active=True).first()
+            if owner is None:
+                errors["owner"] = ["No active user with that id."]
+        if owner is not None and not assignable_owner_ok(actor, owner):
+            errors["owner"] = ["You can only assign records to yourself or members of your teams."]
+        elif "owner" not in errors:
+            record.owner = owner
+    if "team" in data:
+        team = data["team"]
+        if team is not None and not isinstance(team, Team):
+            team = Team.objects.filter(pk=team).first()
+            if team is None:
+                errors["team"] = ["No team with that id."]
+        if team is not None and not actor.is_admin and team.pk not in actor.team_ids:
+            errors["team"] = ["You can only assign records to your own teams."]
+        elif "team" not in errors:
+            record.team = team
+
+
+def apply_text(
+    record: Any, data: Mapping[str, Any], limits: Mapping[str, int], errors: dict[str, list[str]]
+) -> None:
+    for field, limit in limits.items():
+        if field in data:
+            try:
+                value = clean_text(data[field], max_length=limit)
+            except InvalidValue as exc:
+                errors[field] = [f"This field {exc}"]
+                continue
+            setattr(record, field, value.upper() if field == "country" else value)
+
+
+def choice(
+    record: Any,
+    field: str,
+    data: Mapping[str, Any],
+    values: list[str],
+    errors: dict[str, list[str]],
+) -> None:
+    if field in data:
+        value = data[field] or ""
+        if value not in values:
+            errors[field] = [f"Must be one of: {', '.join(v for v in values if v)}."]
+        else:
+            setattr(record, field, value)
+
+
+def clean_list(
+    values: Sequence[str], normalize: Any, field: str, errors: dict[str, list[str]]
+) -> list[str]:
+    cleaned: list[str] = []
+    for raw in values:
+        if not clean_text(raw):
+            continue
+        try:
+            value = normalize(raw)
+        except InvalidValue as exc:
+            errors.setdefault(field, []).append(str(exc))
+            continue
+        if value not in cleaned:
+            cleaned.append(value)
+    return cleaned
+
+
+def soft_delete(
+    *, actor: User, record: Person | Organization, entity_type: str, restore: bool
+) -> None:
+    if not can_edit(actor, record):
+        raise PermissionDenied(f"You may not {'restore' if restore else 'delete'} this record.")
+    record.deleted_at = None if restore else timezone.now()
+    record.version += 1
+    record.updated_at = timezone.now()
+    record.save(update_fields=["deleted_at", "version", "updated_at"])
+    audit_record(actor=actor, action=AuditAction.RESTORE if restore else AuditAction.DELETE,
+                 entity_type=entity_type, entity_id=record.pk)  # fmt: skip

@@ -1,0 +1,143 @@
+"""Writes for organisations: create, update, delete, restore."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from rapport.accounts.access import can_edit, require_writer
+from rapport.accounts.models import User
+from rapport.core.audit import audit_record, diff_snapshots
+from rapport.core.errors import PermissionDenied, ValidationFailed
+from rapport.core.models import AuditAction
+from rapport.dedupe.keys import person_keys_refresh
+from rapport.people.custom_fields import clean_custom_fields
+from rapport.people.models import Organization, OrganizationSize, Person, RelationshipType
+from rapport.people.normalize import InvalidValue, normalize_domain
+from rapport.people.search import build_search_text
+from rapport.people.services.common import (
+    apply_text,
+    assign_owner_team,
+    check_version,
+    choice,
+    soft_delete,
+    tags_get_or_create,
+)
+from rapport.people.services.persons import person_refresh_search
+
+ORG_TEXT_FIELDS = {
+    "name": 200, "industry": 100, "street": 200, "city": 100, "region": 100, "postcode": 20, "country": 2,
+}  # fmt: skip
+
+
+def _org_snapshot(org: Organization) -> dict[str, Any]:
+    snap = {f: getattr(org, f) for f in ORG_TEXT_FIELDS}
+    snap.update(domain=org.domain, size=org.size, relationship_type=org.relationship_type,
+                owner=org.owner_id, team=org.team_id, custom_fields=dict(org.custom_fields))  # fmt: skip
+    if org.pk:
+        snap["tags"] = sorted(org.tags.values_list("name", flat=True))
+    return snap
+
+
+def _apply_org(*, actor: User, org: Organization, data: Mapping[str, Any]) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    apply_text(org, data, ORG_TEXT_FIELDS, errors)
+    choice(org, "size", data, OrganizationSize.values, errors)
+    choice(org, "relationship_type", data, RelationshipType.values, errors)
+    if "domain" in data:
+        try:
+            org.domain = normalize_domain(data["domain"] or "")
+        except InvalidValue as exc:
+            errors["domain"] = [str(exc)]
+    assign_owner_team(actor=actor, record=org, data=data, errors=errors)
+    if "custom_fields" in data:
+        try:
+            org.custom_fields = clean_custom_fields(
+                entity="organization", values=data["custom_fields"], existing=org.custom_fields
+            )
+        except ValidationFailed as exc:
+            errors.update(
+                exc.detail if isinstance(exc.detail, dict) else {"custom_fields": [exc.detail]}
+            )
+    if not org.name:
+        errors.setdefault("name", []).append("An organisation needs a name.")
+    if errors:
+        raise ValidationFailed(errors)
+    return {"tags": data["tags"]} if "tags" in data else {}
+
+
+def _org_refresh_search(org: Organization) -> None:
+    org.search_text = build_search_text(names=[org.name], extra=[org.domain])
+
+
+@transaction.atomic
+def organization_create(*, actor: User, data: Mapping[str, Any]) -> Organization:
+    require_writer(actor)
+    org = Organization(owner=actor)
+    if actor.team_ids and not actor.is_admin:
+        org.team_id = min(actor.team_ids)
+    related = _apply_org(actor=actor, org=org, data=data)
+    _org_refresh_search(org)
+    org.save()
+    if "tags" in related:
+        org.tags.set(tags_get_or_create(related["tags"]))
+    audit_record(actor=actor, action=AuditAction.CREATE, entity_type="organization", entity_id=org.pk,
+                 changes=diff_snapshots({}, _org_snapshot(org)))  # fmt: skip
+    return org
+
+
+@transaction.atomic
+def organization_update(
+    *,
+    actor: User,
+    organization: Organization,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
+) -> Organization:
+    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    if not can_edit(actor, org):
+        raise PermissionDenied("You may not change this organisation.")
+    check_version(org, expected_version)
+    before = _org_snapshot(org)
+    related = _apply_org(actor=actor, org=org, data=data)
+    if "tags" in related:
+        org.tags.set(tags_get_or_create(related["tags"]))
+    renamed = before["name"] != org.name
+    _org_refresh_search(org)
+    changes = diff_snapshots(before, _org_snapshot(org))
+    if changes:
+        org.version += 1
+        org.updated_at = timezone.now()
+        org.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            entity_type="organization",
+            entity_id=org.pk,
+            changes=changes,
+        )
+    if renamed:
+        # People are found by their organisation's name, in search and in the duplicate
+        # check: refresh both.
+        people = list(Person.objects.filter(affiliations__organization=org))
+        for person in people:
+            person_refresh_search(person)
+            person.save(update_fields=["search_text"])
+        person_keys_refresh(p.pk for p in people)
+    return org
+
+
+@transaction.atomic
+def organization_delete(
+    *, actor: User, organization: Organization, expected_version: int | None = None
+) -> None:
+    check_version(organization, expected_version)
+    soft_delete(actor=actor, record=organization, entity_type="organization", restore=False)
+
+
+@transaction.atomic
+def organization_restore(*, actor: User, organization: Organization) -> None:
+    soft_delete(actor=actor, record=organization, entity_type="organization", restore=True)

@@ -1,0 +1,228 @@
+"""Writes for people: create, update, delete, restore."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from rapport.accounts.access import can_edit, require_writer
+from rapport.accounts.models import User
+from rapport.core.audit import audit_record, diff_snapshots
+from rapport.core.errors import PermissionDenied, ValidationFailed
+from rapport.core.models import AuditAction
+from rapport.dedupe.keys import person_keys_refresh
+from rapport.people.custom_fields import clean_custom_fields
+from rapport.people.models import (
+    Affiliation,
+    ConsentStatus,
+    LifecycleStage,
+    Organization,
+    Person,
+    PersonEmail,
+    PersonPhone,
+)
+from rapport.people.normalize import clean_text, normalize_email, normalize_phone
+from rapport.people.search import build_search_text
+from rapport.people.services.common import (
+    apply_text,
+    assign_owner_team,
+    check_version,
+    choice,
+    clean_list,
+    soft_delete,
+    tags_get_or_create,
+)
+
+PERSON_TEXT_FIELDS = {
+    "honorific": 20, "first_name": 100, "middle_name": 100, "last_name": 100, "suffix": 20,
+    "title": 150, "source": 100, "email_consent_method": 200,
+    "street": 200, "city": 100, "region": 100, "postcode": 20, "country": 2,
+}  # fmt: skip
+
+
+def _person_snapshot(person: Person) -> dict[str, Any]:
+    snap = {f: getattr(person, f) for f in PERSON_TEXT_FIELDS}
+    snap.update(
+        birthday=person.birthday, lifecycle_stage=person.lifecycle_stage, email_consent=person.email_consent,
+        email_consent_at=person.email_consent_at, owner=person.owner_id, team=person.team_id,
+        custom_fields=dict(person.custom_fields),
+    )  # fmt: skip
+    if person.pk:
+        snap["emails"] = list(person.emails.values_list("email", flat=True))
+        snap["phones"] = list(person.phones.values_list("number", flat=True))
+        snap["tags"] = sorted(person.tags.values_list("name", flat=True))
+        snap["organizations"] = sorted(
+            f"{a.organization_id}:{a.role}" for a in person.affiliations.all()
+        )
+    return snap
+
+
+def _apply_person(*, actor: User, person: Person, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate and apply ``data`` to ``person`` (unsaved). Returns the related-row changes."""
+    errors: dict[str, list[str]] = {}
+    apply_text(person, data, PERSON_TEXT_FIELDS, errors)
+    choice(person, "lifecycle_stage", data, LifecycleStage.values, errors)
+    if "email_consent" in data:
+        before = person.email_consent
+        choice(person, "email_consent", data, ConsentStatus.values, errors)
+        if person.email_consent != before and "email_consent_at" not in data:
+            person.email_consent_at = timezone.now()
+    if "email_consent_at" in data:
+        person.email_consent_at = data["email_consent_at"]
+    if "birthday" in data:
+        person.birthday = data["birthday"]
+    assign_owner_team(actor=actor, record=person, data=data, errors=errors)
+    related: dict[str, Any] = {}
+    if "emails" in data:
+        related["emails"] = clean_list(data["emails"], normalize_email, "emails", errors)
+    if "phones" in data:
+        related["phones"] = clean_list(data["phones"], normalize_phone, "phones", errors)
+    if "custom_fields" in data:
+        try:
+            person.custom_fields = clean_custom_fields(
+                entity="person", values=data["custom_fields"], existing=person.custom_fields
+            )
+        except ValidationFailed as exc:
+            errors.update(
+                exc.detail if isinstance(exc.detail, dict) else {"custom_fields": [exc.detail]}
+            )
+    if "tags" in data:
+        related["tags"] = data["tags"]
+    if "organizations" in data:
+        related["organizations"] = data["organizations"]
+    if (
+        not any((person.first_name, person.last_name))
+        and not related.get("emails")
+        and not person.email
+    ):
+        errors.setdefault("first_name", []).append("Give at least a name or an e-mail address.")
+    if errors:
+        raise ValidationFailed(errors)
+    return related
+
+
+def _save_person_related(*, person: Person, related: Mapping[str, Any]) -> None:
+    if "emails" in related:
+        person.emails.all().delete()
+        PersonEmail.objects.bulk_create(
+            PersonEmail(person=person, email=e, is_primary=i == 0)
+            for i, e in enumerate(related["emails"])
+        )
+        person.email = related["emails"][0] if related["emails"] else ""
+    if "phones" in related:
+        person.phones.all().delete()
+        PersonPhone.objects.bulk_create(
+            PersonPhone(person=person, number=p, is_primary=i == 0)
+            for i, p in enumerate(related["phones"])
+        )
+        person.phone = related["phones"][0] if related["phones"] else ""
+    if "tags" in related:
+        person.tags.set(tags_get_or_create(related["tags"]))
+    if "organizations" in related:
+        person.affiliations.all().delete()
+        seen: set[int] = set()
+        rows = []
+        for i, item in enumerate(related["organizations"]):
+            org_id = int(item["organization_id"])
+            if org_id not in seen:
+                seen.add(org_id)
+                rows.append(
+                    Affiliation(
+                        person=person,
+                        organization_id=org_id,
+                        role=clean_text(item.get("role", ""))[:150],
+                        is_primary=i == 0,
+                    )
+                )
+        Affiliation.objects.bulk_create(rows)
+
+
+def person_refresh_search(person: Person) -> None:
+    org_names = Organization.objects.filter(affiliations__person=person).values_list(
+        "name", flat=True
+    )
+    person.search_text = build_search_text(
+        names=[person.first_name, person.middle_name, person.last_name],
+        emails=person.emails.values_list("email", flat=True),
+        phones=person.phones.values_list("number", flat=True),
+        extra=list(org_names),
+    )
+
+
+def _check_org_ids(actor: User, related: Mapping[str, Any]) -> None:
+    from rapport.accounts.access import visible_to
+
+    if not related.get("organizations"):
+        return
+    wanted = {int(item["organization_id"]) for item in related["organizations"]}
+    found = set(
+        visible_to(Organization.objects.alive(), actor)
+        .filter(pk__in=wanted)
+        .values_list("pk", flat=True)
+    )
+    missing = wanted - found
+    if missing:
+        raise ValidationFailed(
+            {"organizations": [f"No organisation with id {', '.join(map(str, sorted(missing)))}."]}
+        )
+
+
+@transaction.atomic
+def person_create(*, actor: User, data: Mapping[str, Any]) -> Person:
+    require_writer(actor)
+    person = Person(owner=actor)
+    if actor.team_ids and not actor.is_admin:
+        person.team_id = min(actor.team_ids)
+    related = _apply_person(actor=actor, person=person, data=data)
+    _check_org_ids(actor, related)
+    person.save()
+    _save_person_related(person=person, related=related)
+    person_refresh_search(person)
+    person.save(update_fields=["email", "phone", "search_text"])
+    audit_record(actor=actor, action=AuditAction.CREATE, entity_type="person", entity_id=person.pk,
+                 changes=diff_snapshots({}, _person_snapshot(person)))  # fmt: skip
+    person_keys_refresh([person.pk])  # duplicate-check keys, same transaction
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *, actor: User, person: Person, data: Mapping[str, Any], expected_version: int | None = None
+) -> Person:
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if not can_edit(actor, person):
+        raise PermissionDenied("You may not change this person.")
+    check_version(person, expected_version)
+    before = _person_snapshot(person)
+    related = _apply_person(actor=actor, person=person, data=data)
+    _check_org_ids(actor, related)
+    _save_person_related(person=person, related=related)
+    person_refresh_search(person)
+    changes = diff_snapshots(before, _person_snapshot(person))
+    if changes:
+        person.version += 1
+        person.updated_at = timezone.now()
+        person.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            entity_type="person",
+            entity_id=person.pk,
+            changes=changes,
+        )
+        person_keys_refresh([person.pk])  # duplicate-check keys, same transaction
+    return person
+
+
+@transaction.atomic
+def person_delete(*, actor: User, person: Person, expected_version: int | None = None) -> None:
+    check_version(person, expected_version)
+    soft_delete(actor=actor, record=person, entity_type="person", restore=False)
+
+
+@transaction.atomic
+def person_restore(*, actor: User, person: Person) -> None:
+    soft_delete(actor=actor, record=person, entity_type="person", restore=True)
