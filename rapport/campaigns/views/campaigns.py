@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -36,6 +37,7 @@ from rapport.people.forms import add_service_errors
 from rapport.people.views.common import current_user, translate_errors
 
 RECIPIENTS_PER_PAGE = 50
+LIVE_BEFORE_START = timedelta(minutes=10)
 
 
 def _segments(user: User) -> list[tuple[int, str]]:
@@ -116,6 +118,16 @@ def campaign_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, campaign)
 
 
+def _under_way(campaign: Campaign) -> bool:
+    """Sending, or about to: its results page refreshes itself (HTMX polling the page)."""
+    if campaign.status == CampaignStatus.SENDING:
+        return True
+    soon = timezone.now() + LIVE_BEFORE_START
+    return campaign.status == CampaignStatus.SCHEDULED and (
+        campaign.scheduled_at is None or campaign.scheduled_at <= soon
+    )
+
+
 @translate_errors
 @require_GET
 def campaign_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -132,7 +144,8 @@ def campaign_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "campaign": campaign, "results": campaign_results(campaign), "page": page, "status": status,
         "can_run": can_run_campaigns(user), "editable": campaign.status in EDITABLE,
         "cancellable": campaign.status in (CampaignStatus.SCHEDULED, CampaignStatus.SENDING),  # a draft is deleted instead
-        "schedule_form": ScheduleForm(),
+        "schedule_form": ScheduleForm(), "status_label": dict(RecipientStatus.choices).get(status, ""),
+        "live": _under_way(campaign),
     })  # fmt: skip
 
 
