@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import binascii
 import hashlib
 import hmac
 import uuid
 from dataclasses import dataclass
-from email.header import Header
-from email.utils import formatdate, parseaddr
+from email.utils import parseaddr
 from functools import lru_cache
 from typing import Any
 
@@ -49,7 +47,7 @@ def people_for_rendering(qs: QuerySet[Person]) -> QuerySet[Person]:
 
 def unsubscribe_url(*, person_id: int, campaign_id: int | None = None) -> str:
     token = unsubscribe_token(person_id=person_id, campaign_id=campaign_id)
-    return _unsubscribe_prefix() + token + "/"
+    return unsubscribe_prefix() + token + "/"
 
 
 @lru_cache(maxsize=8)
@@ -58,7 +56,8 @@ def _unsubscribe_base(base_url: str) -> str:
     return base_url + reverse("campaigns:unsubscribe", args=["TOKEN"]).removesuffix("TOKEN/")
 
 
-def _unsubscribe_prefix() -> str:
+def unsubscribe_prefix() -> str:
+    """Every unsubscribe link is this followed by its token and "/"."""
     return _unsubscribe_base(conf.base_url())
 
 
@@ -116,40 +115,6 @@ def build_email(
     if rendered.body_html:
         email.attach_alternative(rendered.body_html, "text/html")
     return email
-
-
-def _header(value: str) -> str:
-    return value if value.isascii() else Header(value, "utf-8").encode().replace("\n", "\r\n")
-
-
-def _part(text: str, subtype: str) -> str:
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
-    # SMTP lines end in CRLF: smtplib does not convert the line ends of bytes.
-    body = binascii.b2a_qp(lines, istext=True).decode("ascii").replace("\n", "\r\n")
-    return (
-        f'Content-Type: text/{subtype}; charset="utf-8"\r\n'
-        f"Content-Transfer-Encoding: quoted-printable\r\n\r\n{body}"
-    )
-
-
-def campaign_mime(*, to: str, rendered: Rendered, message_id: str, unsubscribe: str) -> bytes:
-    """The same message ``build_email`` makes, written directly: a campaign builds
-    thousands per second, and the general-purpose MIME classes spend milliseconds
-    folding headers that are short, ASCII lines here."""
-    lines = [
-        f"From: {_header(conf.from_address())}", f"To: {to}", f"Subject: {_header(rendered.subject)}",
-        f"Date: {formatdate(localtime=False)}", f"Message-ID: {message_id}", "MIME-Version: 1.0",
-        f"List-Unsubscribe: <{unsubscribe}>", "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
-    ]  # fmt: skip
-    if rendered.body_html:
-        boundary = f"=_rapport_{uuid.uuid4().hex}"
-        lines.append(f'Content-Type: multipart/alternative; boundary="{boundary}"')
-        body = (
-            f"--{boundary}\r\n{_part(rendered.body_text, 'plain')}\r\n"
-            f"--{boundary}\r\n{_part(rendered.body_html, 'html')}\r\n--{boundary}--\r\n"
-        )
-        return ("\r\n".join(lines) + "\r\n\r\n" + body).encode("ascii")
-    return ("\r\n".join(lines) + "\r\n" + _part(rendered.body_text, "plain")).encode("ascii")
 
 
 def envelope_sender() -> str:
