@@ -2,6 +2,9 @@
 
     python bench/matching.py                # Febrl3, Febrl4, synthetic at 1,000,000 people
     python bench/matching.py --people 50000 # smaller synthetic run
+    python bench/matching.py --only synthetic --skip-splink   # the 1M scan alone
+
+With ``--only``, the other entries of bench/results/matching.json are kept.
 
 Prints a table and writes bench/results/matching.json. Big runs happen in child
 processes so each one's peak memory (max RSS) is measured on its own. splink
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -42,6 +46,7 @@ from rapport_analytics.matching.synthetic import generate_people  # noqa: E402
 FEBRL = ROOT / "tests" / "data" / "febrl"
 RESULTS = ROOT / "bench" / "results" / "matching.json"
 SPLINK_TIME_LIMIT_S = 1800
+DATASETS = ("febrl3", "febrl4", "synthetic")
 
 
 def _metrics(predicted: Any, truth: set[tuple[str, str]]) -> dict[str, float]:
@@ -278,7 +283,13 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="synthetic size for splink (default: --people)",
     )
-    parser.add_argument("--skip-splink", action="store_true")
+    parser.add_argument("--skip-splink", "--no-splink", action="store_true")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=DATASETS,
+        help="run only this data set (repeatable); other stored results are kept",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -286,19 +297,24 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     splink_people = args.splink_people or args.people
+    datasets = args.only or list(DATASETS)
     report: dict[str, Any] = {"machine": {"cpus": _cpus()}, "people": args.people}
-    plan = [("ours", "febrl3"), ("ours", "febrl4"), ("ours", "synthetic")]
-    if not args.skip_splink:
-        plan += [("splink", "febrl3"), ("splink", "febrl4"), ("splink", "synthetic")]
+    if args.only and RESULTS.exists():
+        report = {**json.loads(RESULTS.read_text()), **report}
+        report.pop("note", None)  # said how an older partial run was made
+    engines = ["ours"] if args.skip_splink else ["ours", "splink"]
+    plan = [(engine, data) for engine in engines for data in datasets]
     for engine, data in plan:
         job = f"{engine}_{data}"
         size = splink_people if engine == "splink" else args.people
         timeout = SPLINK_TIME_LIMIT_S if engine == "splink" else None
         print(f"running {job} ...", flush=True)
+        load_before = os.getloadavg()[0]
         result = _child(job, size, timeout)
+        result["load_average_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
         report.setdefault(engine, {})[data] = result
         print(f"  {json.dumps(result)}", flush=True)
-    if args.skip_splink:
+    if args.skip_splink and not args.only:
         report["splink"] = {"skipped": "--skip-splink given"}
     _print_table(report)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -308,8 +324,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _cpus() -> int:
-    import os
-
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
