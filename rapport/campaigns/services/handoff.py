@@ -2,12 +2,14 @@
 
 Per message the runner renders the e-mail (while the courier still carries the
 previous one), claims it ``claimed → sending`` in a committed UPDATE, and only then
-gives it to the courier. Claims are made when the courier is free, for a small group
-at a time: as many messages as the courier hands over in about ``CLAIM_WINDOW``
-(one for a slow server or a rate-limited campaign, at most ``MAX_CLAIM_GROUP``), so a
-fast campaign shares one commit among a few messages. A worker killed in between
-leaves that group in ``sending``: never sent again (``unconfirmed``), so a crash costs
-at most the group, the last few milliseconds of sending.
+gives it to the courier. A claim covers a small group: as many messages as the courier
+hands over in about ``CLAIM_WINDOW`` (at most ``MAX_CLAIM_GROUP``), so a fast campaign
+shares one commit among a few messages. With a slow server or a rate limit a claim
+covers one message and is made only when the courier is free, exactly as a plain loop
+would; with a fast one the next group is claimed while the last message of the current
+one is on the wire. A worker killed in between leaves the claimed messages in
+``sending``: never sent again (``unconfirmed``), so a crash costs at most the message in
+flight and one group behind it, the last few milliseconds of sending.
 """
 
 from __future__ import annotations
@@ -206,6 +208,8 @@ class _Batch:
 
     def take_result(self) -> None:
         outcome: Outcome = self.run.courier.result()
+        if self.claimed and not outcome.not_connected:
+            self.hand_next()  # first: the bookkeeping below can wait, the server should not
         self.run.sizer.observe(outcome.seconds)
         if outcome.error is None:
             self.sent.add(outcome.recipient_id)
@@ -261,9 +265,12 @@ def send_batch(run: Sending, rows: list[tuple[int, int, str]]) -> list[int]:
     try:
         with durability.relaxed_commits():
             while True:
-                if courier.busy:  # render ahead while it carries, else wait for it
-                    if todo and len(batch.rendered) < run.sizer.size():
+                size = run.sizer.size()
+                if courier.busy:  # while it carries: render ahead, claim ahead, else wait
+                    if todo and len(batch.rendered) < size:
                         batch.rendered.append(_render(run, *todo.popleft()))
+                    elif size > 1 and not batch.claimed and len(batch.rendered) >= size:
+                        batch.claim_group()  # a fast server: the next group, behind the last
                     else:
                         batch.take_result()
                 elif batch.claimed:
