@@ -89,6 +89,7 @@ class Environment:
     email_host_user: str
     email_host_password: str
     email_use_tls: bool
+    email_timeout: int
     default_from_email: str
     api_rate_limit_per_minute: int
     log_level: str
@@ -130,6 +131,7 @@ def load() -> Environment:
         email_host_user=os.environ.get("RAPPORT_EMAIL_USER", ""),
         email_host_password=os.environ.get("RAPPORT_EMAIL_PASSWORD", ""),
         email_use_tls=_bool("RAPPORT_EMAIL_USE_TLS", False),
+        email_timeout=_int("RAPPORT_EMAIL_TIMEOUT", 30),
         default_from_email=os.environ.get("RAPPORT_FROM_EMAIL", "rapport@localhost"),
         api_rate_limit_per_minute=_int("RAPPORT_API_RATE_LIMIT", 600),
         log_level=os.environ.get("RAPPORT_LOG_LEVEL", "INFO").upper(),

@@ -181,6 +181,8 @@ EMAIL_PORT = ENV.email_port
 EMAIL_HOST_USER = ENV.email_host_user
 EMAIL_HOST_PASSWORD = ENV.email_host_password
 EMAIL_USE_TLS = ENV.email_use_tls
+# Seconds an SMTP server may stay silent before a send gives up (never hang a worker).
+EMAIL_TIMEOUT = ENV.email_timeout
 DEFAULT_FROM_EMAIL = ENV.default_from_email
 
 if ENV.redis_url:

@@ -38,6 +38,7 @@ def test_key_from_environment_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     [
         ("RAPPORT_DEBUG", "maybe", "true or false"),
         ("RAPPORT_EMAIL_PORT", "twenty-five", "whole number"),
+        ("RAPPORT_EMAIL_TIMEOUT", "30s", "whole number"),
         ("RAPPORT_DEFAULT_PHONE_REGION", "Britain", "two-letter"),
     ],
 )
