@@ -13,6 +13,9 @@ from typing import Any
 
 import pytest
 
+# The campaign tests' SMTP server on loopback and scored customers, for the campaign pages.
+from tests.rapport.campaigns.conftest import scored_customers, smtp_sink  # noqa: F401
+
 # Playwright's sync API runs an event loop in this thread; Django would otherwise
 # refuse ORM calls from the test body ("You cannot call this from an async context").
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

@@ -9,17 +9,9 @@ from typing import Any
 
 import pytest
 
+from tests.browser.helpers import sign_in
+
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery staple"
-
-
-def sign_in(page: Any, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="People").wait_for()
 
 
 def test_log_a_call_add_a_task_get_reminded_and_complete_it(

@@ -9,18 +9,11 @@ from typing import Any
 
 import pytest
 
+from tests.browser.helpers import sign_in
+
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery staple"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-def sign_in(page: Any, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="People").wait_for()
 
 
 def test_add_find_tag_and_audit_a_person(page: Any, workspace: Any, make_person: Any) -> None:

@@ -20,19 +20,11 @@ from rapport.insights.models import CustomerScore
 from rapport.insights.services import segment_create
 from rapport.people.models import ConsentStatus, Person
 from rapport.people.services import person_update
-from tests.browser import conftest as browser_fixtures
+from tests.browser.helpers import sign_in
 from tests.rapport.campaigns.conftest import Sink
 
 pytestmark = pytest.mark.browser
-# The browser fixtures of tests/browser, and its clean-up of the live server's audit trail.
-browser, chromium_path, page = (
-    browser_fixtures.browser,
-    browser_fixtures.chromium_path,
-    browser_fixtures.page,
-)
-_empty_the_audit_trail = browser_fixtures._empty_the_audit_trail_after_each_test
 
-PASSWORD = "correct horse battery staple"
 SUBJECT = (
     '{{ person.first_name }}, you are one of our {{ scores.rfm_segment|default:"new friends" }}'
 )
@@ -42,14 +34,6 @@ BODY = (
     'Chance you are still with us: {{ scores.p_alive|default:"unknown" }}.\n'
     "Your contact: {{ owner.display_name }}"
 )
-
-
-def sign_in(page: Any, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="People").wait_for()
 
 
 @pytest.fixture
