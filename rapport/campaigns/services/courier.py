@@ -2,10 +2,8 @@
 
 A hand-off is four round trips (MAIL, RCPT, DATA, the message), mostly spent waiting
 for the server. The courier waits in its own thread (socket waits release the GIL)
-while the runner renders the next message. It carries one message at a time, and the
-runner claims a message only once the courier is free, so no more messages are
-claimed-but-not-on-the-wire than with a plain loop: a killed worker still leaves at
-most the one message in flight.
+while the runner renders the next message. Each courier carries one message at a time;
+``handoff`` decides how many couriers work and when messages are claimed for them.
 """
 
 from __future__ import annotations
@@ -75,14 +73,14 @@ def hand_over(smtp: smtplib.SMTP, sender: str, to: str, data: bytes) -> None:
 
 class Courier:
     """One SMTP connection (opened on first use, reopened after an error), one message
-    at a time. ``send`` hands a message over; ``result`` waits for how it went."""
+    at a time. ``send`` hands a message over; the outcome arrives on ``Couriers.done``."""
 
-    def __init__(self, sender: str) -> None:
+    def __init__(self, sender: str, done: queue.SimpleQueue[tuple[Courier, Outcome]]) -> None:
         self.sender = sender
         self.busy = False
         self._backend: Any = get_connection(fail_silently=False)
         self._work: queue.SimpleQueue[tuple[int, str, bytes] | None] = queue.SimpleQueue()
-        self._done: queue.SimpleQueue[Outcome] = queue.SimpleQueue()
+        self._done = done
         self._thread = threading.Thread(target=self._run, name="campaign-courier", daemon=True)
         self._thread.start()
 
@@ -91,11 +89,6 @@ class Courier:
             raise RuntimeError("the courier carries one message at a time")
         self.busy = True
         self._work.put((recipient_id, to, data))
-
-    def result(self) -> Outcome:
-        outcome = self._done.get()
-        self.busy = False
-        return outcome
 
     def close(self) -> None:
         self._work.put(None)
@@ -109,7 +102,7 @@ class Courier:
                     outcome = self._carry(*item)
                 except Exception as exc:  # never leave the runner waiting for an answer
                     outcome = Outcome(item[0], exc)
-                self._done.put(replace(outcome, seconds=time.perf_counter() - started))
+                self._done.put((self, replace(outcome, seconds=time.perf_counter() - started)))
         finally:
             self._disconnect()
 
@@ -132,3 +125,45 @@ class Courier:
             self._backend.close()
         except Exception:  # a server that went away cannot be told QUIT
             self._backend.connection = None
+
+
+class Couriers:
+    """Up to ``limit`` couriers, each with its connection, answering on one queue. A
+    local relay answers in a millisecond and can take messages on several connections
+    while we wait on one; each extra courier is one more message in flight."""
+
+    def __init__(self, sender: str, limit: int) -> None:
+        self.sender = sender
+        self.limit = limit
+        self.done: queue.SimpleQueue[tuple[Courier, Outcome]] = queue.SimpleQueue()
+        self.started: list[Courier] = []
+
+    @property
+    def busy(self) -> int:
+        return sum(courier.busy for courier in self.started)
+
+    def free(self, wanted: int) -> bool:
+        """Whether one of the first ``wanted`` couriers could take a message now."""
+        wanted = max(1, min(wanted, self.limit))
+        return len(self.started) < wanted or any(not c.busy for c in self.started[:wanted])
+
+    def take(self, wanted: int) -> Courier:
+        """A free courier among the first ``wanted``, started when needed."""
+        wanted = max(1, min(wanted, self.limit))
+        for courier in self.started[:wanted]:
+            if not courier.busy:
+                return courier
+        if len(self.started) >= wanted:
+            raise RuntimeError("no free courier")
+        self.started.append(Courier(self.sender, self.done))
+        return self.started[-1]
+
+    def result(self) -> tuple[Courier, Outcome]:
+        """Waits for the next answer from any busy courier."""
+        courier, outcome = self.done.get()
+        courier.busy = False
+        return courier, outcome
+
+    def close(self) -> None:
+        for courier in self.started:
+            courier.close()

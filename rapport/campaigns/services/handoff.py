@@ -8,8 +8,9 @@ shares one commit among a few messages. With a slow server or a rate limit a cla
 covers one message and is made only when the courier is free, exactly as a plain loop
 would; with a fast one the next group is claimed while the last message of the current
 one is on the wire. A worker killed in between leaves the claimed messages in
-``sending``: never sent again (``unconfirmed``), so a crash costs at most the message in
-flight and one group behind it, the last few milliseconds of sending.
+``sending``: never sent again (``unconfirmed``), so a crash costs at most the messages
+in flight (one per connection: ``CONNECTIONS`` when the server is fast, else one) and
+one group behind them, the last few milliseconds of sending.
 """
 
 from __future__ import annotations
@@ -30,12 +31,13 @@ from rapport.campaigns.mailer import campaign_message_id
 from rapport.campaigns.models import Campaign, CampaignRecipient, RecipientStatus
 from rapport.campaigns.prepared import PreparedCampaign, UnsubscribeLinks
 from rapport.campaigns.services import durability
-from rapport.campaigns.services.courier import Courier, Outcome
+from rapport.campaigns.services.courier import Courier, Couriers
 from rapport.campaigns.services.single import consent_problem
 from rapport.people.models import Affiliation, Person
 
 CLAIM_WINDOW = 0.005  # seconds of hand-offs claimed in one commit
 MAX_CLAIM_GROUP = 8
+CONNECTIONS = 2  # SMTP connections when hand-offs are fast (one message in flight each)
 
 
 class Pacer:
@@ -79,7 +81,7 @@ class Sending:
     links: UnsubscribeLinks
     pacer: Pacer
     sizer: ClaimSizer
-    courier: Courier
+    couriers: Couriers
 
 
 @dataclass
@@ -178,7 +180,7 @@ def _render(run: Sending, recipient_id: int, person: Person, message_id: str) ->
 
 
 class _Batch:
-    """One batch's messages on their way: rendered ahead, claimed, with the courier."""
+    """One batch's messages on their way: rendered ahead, claimed, with the couriers."""
 
     def __init__(self, run: Sending) -> None:
         self.run = run
@@ -188,6 +190,9 @@ class _Batch:
         self.sent = _SentMarks()
         self.failed: dict[str, list[int]] = defaultdict(list)
         self.skipped: dict[str, list[int]] = defaultdict(list)
+
+    def render_next(self) -> None:
+        self.rendered.append(_render(self.run, *self.todo.popleft()))
 
     def claim_group(self) -> None:
         size = self.run.sizer.size()
@@ -202,14 +207,14 @@ class _Batch:
             else:
                 self.claimed.append(message)
 
-    def hand_next(self) -> None:
+    def hand_next(self, courier: Courier) -> None:
         message = self.claimed.popleft()
-        self.run.courier.send(message.recipient_id, message.to, message.data)
+        courier.send(message.recipient_id, message.to, message.data)
 
-    def take_result(self) -> None:
-        outcome: Outcome = self.run.courier.result()
-        if self.claimed and not outcome.not_connected:
-            self.hand_next()  # first: the bookkeeping below can wait, the server should not
+    def take_result(self, *, hand_on: bool = True) -> None:
+        courier, outcome = self.run.couriers.result()
+        if hand_on and self.claimed and not outcome.not_connected:
+            self.hand_next(courier)  # first: the bookkeeping below can wait, the server not
         self.run.sizer.observe(outcome.seconds)
         if outcome.error is None:
             self.sent.add(outcome.recipient_id)
@@ -223,8 +228,8 @@ class _Batch:
 
     def write(self) -> None:
         try:
-            if self.run.courier.busy:  # on the wire: wait for its answer, whatever went wrong
-                self.take_result()
+            while self.run.couriers.busy:  # on the wire: wait for the answers, whatever happened
+                self.take_result(hand_on=False)
         finally:
             self._write()
 
@@ -251,34 +256,39 @@ def send_batch(run: Sending, rows: list[tuple[int, int, str]]) -> list[int]:
     people = _people(run.prepared, [person_id for _, person_id, _ in rows])
     batch = _Batch(run)
     kind = run.campaign.template.kind
-    todo = batch.todo
     for recipient_id, person_id, message_id in rows:
         person = people.get(person_id)
         problem = consent_problem(person, kind) if person else "Person deleted."
         if problem or person is None:
             batch.skipped[problem or "Person deleted."].append(recipient_id)
         else:
-            todo.append((recipient_id, person, message_id))
+            batch.todo.append((recipient_id, person, message_id))
     # One durable commit claims the batch; the per-message claims below are relaxed.
-    update_many([r for r, _, _ in todo], RecipientStatus.QUEUED, status=RecipientStatus.CLAIMED)
-    courier = run.courier
+    update_many([t[0] for t in batch.todo], RecipientStatus.QUEUED, status=RecipientStatus.CLAIMED)
+    couriers = run.couriers
     try:
         with durability.relaxed_commits():
             while True:
                 size = run.sizer.size()
-                if courier.busy:  # while it carries: render ahead, claim ahead, else wait
-                    if todo and len(batch.rendered) < size:
-                        batch.rendered.append(_render(run, *todo.popleft()))
-                    elif size > 1 and not batch.claimed and len(batch.rendered) >= size:
-                        batch.claim_group()  # a fast server: the next group, behind the last
+                # One connection for slow or paced sends; several when the server is fast.
+                connections = 1 if size == 1 else CONNECTIONS
+                if batch.claimed and couriers.free(connections):
+                    batch.hand_next(couriers.take(connections))
+                elif couriers.busy:  # while they carry: render ahead, claim ahead, else wait
+                    if batch.todo and len(batch.rendered) < size:
+                        batch.render_next()
+                    elif (
+                        not batch.claimed
+                        and batch.rendered
+                        and (len(batch.rendered) >= size > 1 or couriers.free(connections))
+                    ):
+                        batch.claim_group()  # the next group, behind the messages in flight
                     else:
                         batch.take_result()
-                elif batch.claimed:
-                    batch.hand_next()
                 elif batch.rendered:
                     batch.claim_group()
-                elif todo:
-                    batch.rendered.append(_render(run, *todo.popleft()))
+                elif batch.todo:
+                    batch.render_next()
                 else:
                     break
             batch.sent.flush()

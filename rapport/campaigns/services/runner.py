@@ -5,8 +5,9 @@ The guarantee rests on three things:
 1. One ``CampaignRecipient`` row per (campaign, person), unique in the database:
    the audience can be added twice (a restart) without adding anyone twice.
 2. Every message is *claimed* before it is handed to the SMTP server: its row goes
-   ``claimed → sending`` in a conditional UPDATE that commits on its own. Only the
-   run whose UPDATE changed the row sends it, so two runs (a retried job, a second
+   ``claimed → sending`` in a conditional UPDATE that commits on its own (one per
+   message, or per few-millisecond group when the server is fast: ``handoff``). Only
+   the run whose UPDATE changed the row sends it, so two runs (a retried job, a second
    worker) cannot both send it; the committed claim survives the worker being killed.
    (The batch is first claimed ``queued → claimed`` in one durable commit; the
    per-message claims are committed cheaply: ``durability`` explains why that is safe.)
@@ -14,8 +15,9 @@ The guarantee rests on three things:
    or a hundred messages later). A worker killed in between leaves rows in ``sending``:
    the mail server may or may not have them. They are **never sent again**; the next
    run marks them ``unconfirmed``. Re-sending would risk a duplicate; not re-sending
-   risks, at worst, the one message in flight when the worker died (the others left in
-   ``sending`` did go out). "Never twice" beats "always once" for marketing mail.
+   risks, at worst, the messages in flight or claimed behind them when the worker died
+   (at most ten; one with a slow server). "Never twice" beats "always once" for
+   marketing mail.
 
 A run holds a lease on the campaign (renewed every batch) so only one run sends a
 campaign at a time; a run on the same machine takes over at once from a holder whose
@@ -39,7 +41,7 @@ from rapport.campaigns.models import Campaign, CampaignRecipient, CampaignStatus
 from rapport.campaigns.prepared import PreparedCampaign, UnsubscribeLinks
 from rapport.campaigns.services import durability, handoff
 from rapport.campaigns.services.audience import materialize_audience
-from rapport.campaigns.services.courier import Courier
+from rapport.campaigns.services.courier import Couriers
 
 log = logging.getLogger(__name__)
 RUNNING = (CampaignStatus.SCHEDULED, CampaignStatus.SENDING)
@@ -143,7 +145,7 @@ def campaign_run(campaign_id: int) -> str:
         links=UnsubscribeLinks(campaign_id),
         pacer=handoff.Pacer(per_minute),
         sizer=handoff.ClaimSizer(paced=bool(per_minute)),
-        courier=Courier(envelope_sender()),
+        couriers=Couriers(envelope_sender(), limit=handoff.CONNECTIONS),
     )
     from rapport.campaigns.tasks import record_campaign_sends
 
@@ -164,7 +166,7 @@ def campaign_run(campaign_id: int) -> str:
             if not _renew(campaign_id, me):  # cancelled, or the lease was lost
                 return "stopped"
     finally:
-        run.courier.close()
+        run.couriers.close()
     Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.SENDING, lease_owner=me).update(
         status=CampaignStatus.SENT, finished_at=timezone.now(), lease_owner="", lease_until=None
     )

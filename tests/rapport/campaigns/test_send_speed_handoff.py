@@ -96,6 +96,39 @@ def test_a_fast_campaign_reaches_everyone_once_with_grouped_claims(
     assert max(sizes) > 1  # loopback is fast: claims were shared
 
 
+class PeerSink:
+    """An SMTP server that notes which connection each message came on."""
+
+    def __init__(self) -> None:
+        self.peers: list[Any] = []
+        self.rcpts: list[str] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.peers.append(session.peer)
+        self.rcpts += envelope.rcpt_tos
+        return "250 OK"
+
+
+def test_a_fast_server_gets_two_connections_and_each_message_once(
+    settings: Any, campaign_to: Any
+) -> None:
+    from aiosmtpd.controller import Controller
+
+    sink = PeerSink()
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        use_smtp_server(settings, port)
+        campaign = campaign_to(80)
+        assert campaign_run(campaign.pk) == "sent"
+    finally:
+        controller.stop()
+    assert sorted(sink.rcpts) == sorted(f"p{i}@example.com" for i in range(80))
+    assert len(set(sink.peers)) == handoff.CONNECTIONS == 2
+    assert statuses(campaign) == {"sent": 80}
+
+
 def test_a_refused_message_fails_and_the_rest_still_go(
     smtp_scripted: Any, campaign_to: Any
 ) -> None:
