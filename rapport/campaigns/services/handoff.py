@@ -227,11 +227,15 @@ class _Batch:
             )
 
     def write(self) -> None:
-        try:
-            while self.run.couriers.busy:  # on the wire: wait for the answers, whatever happened
+        failure: Exception | None = None
+        while self.run.couriers.busy:  # on the wire: wait for every answer, whatever happened
+            try:
                 self.take_result(hand_on=False)
-        finally:
-            self._write()
+            except Exception as exc:  # e.g. a connection that could not be opened
+                failure = failure or exc
+        self._write()
+        if failure:
+            raise failure
 
     def _write(self) -> None:
         # Left over when something went wrong: ours, never handed over, so safe to queue
