@@ -118,6 +118,8 @@ def test_form_pages_load_the_check(client: Client, workspace: Any, make_org: Any
                 reverse("people:organization_edit", args=[acme.pk])):  # fmt: skip
         body = client.get(url).content.decode()
         assert reverse("dedupe:organization_check") in body, url
+    # The edit form tells the check which organisation is being edited (left out of it)
+    assert f"?organization={acme.pk}" in body
 
 
 def test_dismissing_from_the_form_is_remembered(
