@@ -34,6 +34,15 @@ def refresh_duplicate_keys(person_ids: list[int]) -> None:
     person_keys_refresh(person_ids)
 
 
+@db_task(retries=3, retry_delay=30)
+def refresh_organization_keys(organization_ids: list[int]) -> None:
+    """The same for organisations an import batch created or changed (written in bulk, so
+    the save signal that keeps other organisations' keys fresh does not fire)."""
+    from rapport.dedupe.orgkeys import organization_keys_refresh
+
+    organization_keys_refresh(organization_ids)
+
+
 @db_periodic_task(crontab(minute="*/2"))
 def resume_stalled_imports() -> None:
     """A worker killed mid-import leaves its job 'running': pick it up where it stopped."""

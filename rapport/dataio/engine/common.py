@@ -43,6 +43,7 @@ class BatchResult:
     issues: list[ImportIssue] = field(default_factory=list)
     # People created or changed: their duplicate-check keys are refreshed after the commit.
     written_person_ids: list[int] = field(default_factory=list)
+    written_organization_ids: list[int] = field(default_factory=list)
 
     def reject(self, job: ImportJob, line: int, column: str, value: str, reason: str) -> None:
         self.rejected += 1

@@ -64,7 +64,7 @@ def write_people(ctx: ImportContext, rows: list[CleanRow], key: str) -> BatchRes
     good = _owned_rows(ctx, rows, result)
     for _, _, row in good:
         row.match_key = _key_value(row, key)
-    _resolve_orgs(ctx, [r for _, _, r in good])
+    _resolve_orgs(ctx, [r for _, _, r in good], result)
     pending = good
     while pending:
         # Rows repeating a key already in this round wait for the next, where they
@@ -101,7 +101,7 @@ def _owned_rows(ctx: ImportContext, rows: list[CleanRow], result: BatchResult
     return good
 
 
-def _resolve_orgs(ctx: ImportContext, rows: list[CleanRow]) -> None:
+def _resolve_orgs(ctx: ImportContext, rows: list[CleanRow], result: BatchResult) -> None:
     """Organisation names → ids: visible ones by name (any case), the rest created."""
     wanted = {r.organization.lower(): r.organization for r in rows if r.organization}
     missing = [n for n in wanted if n not in ctx.org_ids]
@@ -125,6 +125,7 @@ def _resolve_orgs(ctx: ImportContext, rows: list[CleanRow]) -> None:
     ]  # fmt: skip
     if new:
         Organization.objects.bulk_create(new)
+        result.written_organization_ids.extend(org.pk for org in new)
         for org in new:
             ctx.org_ids[org.name.lower()] = org.pk
         ctx.writer.insert(AuditEvent, AUDIT_COLUMNS, ctx.audit_rows(

@@ -34,7 +34,7 @@ from rapport.dataio.engine.people import write_people
 from rapport.dataio.fields import CUSTOM_PREFIX, KEYS, fields_for
 from rapport.dataio.models import Entity, ImportIssue, ImportJob, JobStatus
 from rapport.dataio.readers import FileProblem, Row, Table, open_table
-from rapport.dataio.tasks import refresh_duplicate_keys
+from rapport.dataio.tasks import refresh_duplicate_keys, refresh_organization_keys
 from rapport.people.custom_fields import definitions_for
 
 logger = logging.getLogger(__name__)
@@ -241,6 +241,10 @@ def _run(job: ImportJob, progress: Progress | None, workers: int, batch_rows: in
                 if result.written_person_ids:
                     transaction.on_commit(
                         partial(refresh_duplicate_keys, result.written_person_ids)
+                    )
+                if result.written_organization_ids:
+                    transaction.on_commit(
+                        partial(refresh_organization_keys, result.written_organization_ids)
                     )
         if job.dry_run:
             with transaction.atomic():

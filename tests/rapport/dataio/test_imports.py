@@ -9,7 +9,7 @@ import pytest
 from rapport.core.models import AuditEvent
 from rapport.dataio.models import ExternalId, JobStatus
 from rapport.dedupe.check import person_duplicates
-from rapport.dedupe.models import MatchKey
+from rapport.dedupe.models import MatchKey, MatchProfile
 from rapport.dedupe.profiles import person_profile_from_data
 from rapport.people.models import Organization, Person
 from rapport.people.selectors import ListFilter, person_list
@@ -177,6 +177,25 @@ def test_organisations_import_by_name(workspace: Any) -> None:
     job = run(workspace.rep, text, entity="organization", key="name")
     assert (job.created, job.updated) == (1, 1)
     assert Organization.objects.get().industry == "Retail"
+
+
+def test_imported_and_renamed_organisations_get_fresh_duplicate_keys(
+    workspace: Any, make_org: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Given Globex exists (its keys came with the save), and an import renames it and adds
+    # Initech; a people import also creates Acme Bakery on the way
+    existing = make_org(name="Globex", domain="globex.example")
+    text = "Company name,Company Domain Name\nGlobex Corp,globex.example\nInitech,initech.example\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        run(workspace.rep, text, entity="organization", name="companies.csv")
+        run(workspace.rep, CSV)
+    # Then every one of them has its profile as imported, for the duplicate check
+    names = dict(
+        MatchProfile.objects.filter(entity="organization").values_list("record_id", "data__name")
+    )
+    initech = Organization.objects.get(name="Initech")
+    acme = Organization.objects.get(name="Acme Bakery")
+    assert names == {existing.pk: "Globex Corp", initech.pk: "Initech", acme.pk: "Acme Bakery"}
 
 
 def test_a_big_file_runs_in_several_batches(workspace: Any, monkeypatch: Any) -> None:
