@@ -84,13 +84,9 @@ def person_keys_refresh(person_ids: Iterable[int]) -> None:
         return
     alive = sorted(profiles)
     batch = [profiles[pk] for pk in alive]
-    key_rows, _ = _rows(alive, batch, _table(alive, batch))
-    MatchKey.objects.bulk_create(
-        MatchKey(entity=entity, key=hashed, record_id=pk) for entity, hashed, pk in key_rows
-    )
-    MatchProfile.objects.bulk_create(
-        MatchProfile(entity=Entity.PERSON, record_id=pk, data=profiles[pk]) for pk in alive
-    )
+    # Plain rows: the ORM's per-object work was half the cost when an import's worker
+    # job refreshes 5,000 people at a time.
+    _write(RowWriter(), alive, batch)
 
 
 def person_keys_rebuild(
