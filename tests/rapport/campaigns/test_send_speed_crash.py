@@ -1,0 +1,111 @@
+"""A worker killed while a campaign goes out *fast* (two connections, grouped claims):
+nobody gets the e-mail twice, and at most a handful are left out.
+
+The slow-server crash test (``test_worker_crash.py``) covers single claims on one
+connection. Here the sink answers at once, so the runner claims several messages per
+commit and keeps two connections busy: ADR 0012 says a crash then costs at most the
+messages in flight and one claim group (ten people), marked ``unconfirmed``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from rapport.campaigns.services.handoff import CONNECTIONS, MAX_CLAIM_GROUP
+from tests.rapport.campaigns.conftest import start_sink
+from tests.rapport.campaigns.test_worker_crash import _rapport, _status, _worker
+
+RECIPIENTS = 3000
+KILL_AFTER = 600
+
+SETUP = f"""
+from rapport.accounts.services import user_create
+from rapport.campaigns.services.campaigns import campaign_create, campaign_schedule
+from rapport.campaigns.services.templates import template_create
+from rapport.people.models import Person
+boss, _ = user_create(username="boss", role="admin", password="correct horse battery staple")
+Person.objects.bulk_create([Person(first_name=f"P{{i}}", email=f"p{{i}}@example.com",
+    email_consent="granted", owner=boss) for i in range({RECIPIENTS})])
+t = template_create(actor=boss, data={{"name": "N", "kind": "marketing",
+    "subject": "Hi {{{{ person.first_name }}}}", "body_text": "Hello"}})
+c = campaign_create(actor=boss, data={{"name": "Fast", "template_id": t.pk, "audience_kind": "static",
+    "person_ids": list(Person.objects.values_list("pk", flat=True))}})
+campaign_schedule(actor=boss, campaign=c)
+print("campaign", c.pk)
+"""
+
+
+def _unconfirmed_addresses(db: Path) -> set[str]:
+    with sqlite3.connect(db, timeout=20) as conn:
+        rows = conn.execute(
+            "select p.email from campaigns_campaignrecipient r join people_person p"
+            " on p.id = r.person_id where r.status = 'unconfirmed'"
+        )
+        return {email for (email,) in rows.fetchall()}
+
+
+@pytest.mark.real_worker
+@pytest.mark.slow
+def test_a_worker_killed_mid_fast_campaign_sends_nobody_twice(tmp_path: Path) -> None:
+    sink, controller = start_sink()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update({
+        "RAPPORT_DATA_DIR": str(tmp_path / "data"), "RAPPORT_SECRET_KEY": "fast-crash-key",
+        "RAPPORT_EMAIL_HOST": "127.0.0.1", "RAPPORT_EMAIL_PORT": str(sink.port),
+        "RAPPORT_FROM_EMAIL": "crm@example.com", "DJANGO_SETTINGS_MODULE": "config.settings",
+        "RAPPORT_LOG_LEVEL": "WARNING",
+    })  # fmt: skip
+    db = tmp_path / "data" / "rapport.sqlite3"
+    log = tmp_path / "worker.log"
+    workers: list[subprocess.Popen[bytes]] = []
+    try:
+        # Given a campaign to 3,000 people and a mail server that answers at once
+        _rapport("migrate", "--no-input", env=env)
+        assert "campaign" in _rapport("shell", "-c", SETUP, env=env).stdout
+        # When the worker is killed outright in the middle of sending
+        workers.append(_worker(env, log))
+        deadline = time.monotonic() + 120
+        while len(sink.received) < KILL_AFTER:
+            assert time.monotonic() < deadline, log.read_text()
+            assert workers[0].poll() is None, log.read_text()
+            time.sleep(0.002)
+        os.kill(workers[0].pid, signal.SIGKILL)
+        workers[0].wait()
+        before = len(sink.received)
+        assert before < RECIPIENTS, "the campaign finished before the kill"
+        # And a worker is started again
+        workers.append(_worker(env, log))
+        deadline = time.monotonic() + 180
+        while _status(db)[0] != "sent":
+            assert time.monotonic() < deadline, (_status(db), log.read_text())
+            time.sleep(0.2)
+        time.sleep(0.5)  # let the last answers reach the sink's list
+        # Then nobody received it twice
+        counts = Counter(r.rcpt_tos[0] for r in sink.received)
+        assert max(counts.values()) == 1
+        everyone = {f"p{i}@example.com" for i in range(RECIPIENTS)}
+        assert set(counts) <= everyone
+        # And everyone is sent or unconfirmed; those left out are few and all unconfirmed
+        _, statuses = _status(db)
+        assert set(statuses) <= {"sent", "unconfirmed"}, statuses
+        assert sum(statuses.values()) == RECIPIENTS
+        missed = everyone - set(counts)
+        assert missed <= _unconfirmed_addresses(db)
+        assert len(missed) <= CONNECTIONS + MAX_CLAIM_GROUP
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+        controller.stop()
