@@ -198,11 +198,9 @@ class PreparedCampaign:
             self.between = f"\r\n--{boundary}\r\n{_part_head('html')}"
             self.tail = f"\r\n--{boundary}--\r\n"
 
-    def wants_organization(self) -> bool:
-        return any(name.startswith("organization.") for name in self.names)
-
-    def wants_owner(self) -> bool:
-        return any(name.startswith("owner.") for name in self.names)
+    def wants(self, group: str) -> bool:
+        """Whether the template uses a merge field of ``group`` ("owner", "scores", …)."""
+        return any(name.startswith(group + ".") for name in self.names)
 
     def message(self, *, to: str, person: Any, message_id: str, unsubscribe: str) -> bytes:
         """The e-mail for one recipient, ready for SMTP DATA (before dot-stuffing)."""

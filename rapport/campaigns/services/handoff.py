@@ -24,10 +24,11 @@ from typing import Any
 
 from django.db import DatabaseError
 from django.db import connection as db_connection
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from rapport.campaigns.mailer import campaign_message_id
+from rapport.campaigns.merge_scores import with_scores
 from rapport.campaigns.models import Campaign, CampaignRecipient, RecipientStatus
 from rapport.campaigns.prepared import PreparedCampaign, UnsubscribeLinks
 from rapport.campaigns.services import durability
@@ -155,14 +156,17 @@ def _claim(messages: list[_Message]) -> set[int]:
 
 def _people(prepared: PreparedCampaign, person_ids: list[int]) -> dict[int, Person]:
     """The batch's people with only what the template's merge fields read preloaded
-    (owners are few: fetched once each rather than joined to every row)."""
-    people = Person.objects.filter(pk__in=person_ids).defer("search_text")
-    if prepared.wants_owner():
+    (owners are few: fetched once each rather than joined to every row; scores in two
+    queries per batch rather than one per person)."""
+    people: QuerySet[Person] = Person.objects.filter(pk__in=person_ids).defer("search_text")
+    if prepared.wants("owner"):
         people = people.prefetch_related("owner")
-    if prepared.wants_organization():
+    if prepared.wants("organization"):
         people = people.prefetch_related(
             Prefetch("affiliations", queryset=Affiliation.objects.select_related("organization"))
         )
+    if prepared.wants("scores"):
+        people = with_scores(people)
     return {person.pk: person for person in people}
 
 

@@ -129,6 +129,29 @@ def test_a_fast_server_gets_two_connections_and_each_message_once(
     assert statuses(campaign) == {"sent": 80}
 
 
+@pytest.mark.parametrize("field", ["owner.display_name", "organization.name", "scores.tier"])
+def test_a_batchs_people_cost_the_same_queries_however_many_there_are(
+    workspace: Any, make_person: Any, field: str
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rapport.campaigns.mailer import Content
+    from rapport.campaigns.prepared import PreparedCampaign
+
+    prepared = PreparedCampaign(Content(f"{{{{ {field} }}}}", "Hi {{ person.first_name }}"))
+    ids = [make_person(first_name=f"Q{i}", emails=[f"q{i}@example.com"]).pk for i in range(12)]
+
+    def render(count: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            for person in handoff._people(prepared, ids[:count]).values():
+                prepared.message(to=person.email, person=person, message_id="<m@example.com>",
+                                 unsubscribe="https://u/1/")  # fmt: skip
+        return len(queries)
+
+    assert render(2) == render(12)
+
+
 def test_a_refused_message_fails_and_the_rest_still_go(
     smtp_scripted: Any, campaign_to: Any
 ) -> None:
