@@ -21,7 +21,7 @@ import pytest
 
 from rapport.campaigns.services.handoff import CONNECTIONS, MAX_CLAIM_GROUP
 from tests.rapport.campaigns.conftest import start_sink
-from tests.rapport.campaigns.test_worker_crash import _rapport, _status, _worker
+from tests.rapport.campaigns.test_worker_crash import _rapport, _status, _worker, _worker_env
 
 RECIPIENTS = 3000
 KILL_AFTER = 600
@@ -56,13 +56,7 @@ def _unconfirmed_addresses(db: Path) -> set[str]:
 @pytest.mark.slow
 def test_a_worker_killed_mid_fast_campaign_sends_nobody_twice(tmp_path: Path) -> None:
     sink, controller = start_sink()
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update({
-        "RAPPORT_DATA_DIR": str(tmp_path / "data"), "RAPPORT_SECRET_KEY": "fast-crash-key",
-        "RAPPORT_EMAIL_HOST": "127.0.0.1", "RAPPORT_EMAIL_PORT": str(sink.port),
-        "RAPPORT_FROM_EMAIL": "crm@example.com", "DJANGO_SETTINGS_MODULE": "config.settings",
-        "RAPPORT_LOG_LEVEL": "WARNING",
-    })  # fmt: skip
+    env = _worker_env(tmp_path, sink.port)
     db = tmp_path / "data" / "rapport.sqlite3"
     log = tmp_path / "worker.log"
     workers: list[subprocess.Popen[bytes]] = []

@@ -46,6 +46,18 @@ def _rapport(*args: str, env: dict[str, str], **kwargs: object) -> subprocess.Co
                           capture_output=True, check=True, timeout=300, **kwargs)  # type: ignore[call-overload, no-any-return]  # fmt: skip
 
 
+def _worker_env(tmp_path: Path, smtp_port: int) -> dict[str, str]:
+    """A worker process's environment: its own SQLite folder, the sink as mail server."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update({
+        "RAPPORT_DATA_DIR": str(tmp_path / "data"), "RAPPORT_SECRET_KEY": "crash-test-key",
+        "RAPPORT_EMAIL_HOST": "127.0.0.1", "RAPPORT_EMAIL_PORT": str(smtp_port),
+        "RAPPORT_FROM_EMAIL": "crm@example.com", "DJANGO_SETTINGS_MODULE": "config.settings",
+        "RAPPORT_LOG_LEVEL": "WARNING",
+    })  # fmt: skip
+    return env
+
+
 def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     handle = log.open("ab")
     return subprocess.Popen([sys.executable, "-m", "rapport.cli", "worker", "--workers", "2"],
@@ -65,13 +77,7 @@ def _status(db: Path) -> tuple[str, dict[str, int]]:
 @pytest.mark.slow
 def test_a_worker_killed_mid_campaign_and_restarted_sends_each_email_once(tmp_path: Path) -> None:
     sink, controller = start_sink(delay=0.15)
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update({
-        "RAPPORT_DATA_DIR": str(tmp_path / "data"), "RAPPORT_SECRET_KEY": "crash-test-key",
-        "RAPPORT_EMAIL_HOST": "127.0.0.1", "RAPPORT_EMAIL_PORT": str(sink.port),
-        "RAPPORT_FROM_EMAIL": "crm@example.com", "DJANGO_SETTINGS_MODULE": "config.settings",
-        "RAPPORT_LOG_LEVEL": "WARNING",
-    })  # fmt: skip
+    env = _worker_env(tmp_path, sink.port)
     db = tmp_path / "data" / "rapport.sqlite3"
     log = tmp_path / "worker.log"
     workers: list[subprocess.Popen[bytes]] = []
