@@ -232,3 +232,22 @@ def test_a_dry_run_builds_no_duplicate_keys(
     with django_capture_on_commit_callbacks(execute=True):
         run(workspace.rep, CSV, dry_run=True)
     assert not MatchKey.objects.exists()
+
+
+def test_a_row_matching_only_a_trashed_person_creates_a_new_one(workspace: Any) -> None:
+    from rapport.people.services import person_delete
+
+    # Given Ana was imported, then moved to the trash
+    run(workspace.rep, CSV)
+    ana = Person.objects.get(email="ana@mail.example.com")
+    person_delete(actor=workspace.rep, person=ana)
+    # When the file is imported again
+    again = run(workspace.rep, CSV)
+    # Then her row makes a new, living person who takes over her record id in the source;
+    # the trashed one is left alone, and Bruno is unchanged
+    assert counts(again) == (1, 0, 1, 0, 1)
+    living = Person.objects.alive().get(email="ana@mail.example.com")
+    assert living.pk != ana.pk
+    assert ExternalId.objects.get(source="import", value="1").person_id == living.pk
+    ana.refresh_from_db()
+    assert ana.deleted_at is not None and ana.version == 2
