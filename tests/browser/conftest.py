@@ -6,6 +6,7 @@ run them, so there a missing browser is a failure rather than a skip.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -74,6 +75,10 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context.set_default_timeout(10_000)
     tab = context.new_page()
     yield tab
+    # Let requests the page still has in flight (an HTMX panel loading after the last
+    # step) finish before the database is emptied under the live server.
+    with contextlib.suppress(Exception):
+        tab.wait_for_load_state("networkidle", timeout=5_000)
     context.close()
 
 
