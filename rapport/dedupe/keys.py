@@ -60,10 +60,20 @@ def _rows(
         for hashed in sorted({hashed for _, hashed in keys})
     ]
     profile_rows = [
-        (Entity.PERSON.value, pk, json.dumps(p, separators=(",", ":")))
-        for pk, p in zip(ids, profiles, strict=True)
+        (Entity.PERSON.value, pk, profile_json(p)) for pk, p in zip(ids, profiles, strict=True)
     ]
     return key_rows, profile_rows
+
+
+def profile_json(profile: Profile) -> str:
+    return json.dumps(profile, separators=(",", ":"))
+
+
+def unsaved_keys(profiles: Sequence[Profile]) -> list[list[int]]:
+    """Each profile's key hashes, sorted, for records not saved yet: an import computes
+    them in its cleaning helper, then writes them beside the new people."""
+    table = _table(range(len(profiles)), profiles)
+    return [sorted({hashed for _, hashed in keys}) for keys in table_keys(table)]
 
 
 def _table(ids: Sequence[int], profiles: Sequence[Profile]) -> RecordTable:

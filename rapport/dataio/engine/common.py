@@ -41,7 +41,8 @@ class BatchResult:
     flagged: int = 0
     rejected: int = 0
     issues: list[ImportIssue] = field(default_factory=list)
-    # People created or changed: their duplicate-check keys are refreshed after the commit.
+    # People changed: their duplicate-check keys are refreshed after the commit (people
+    # created get theirs in the batch itself).
     written_person_ids: list[int] = field(default_factory=list)
     written_organization_ids: list[int] = field(default_factory=list)
 
@@ -73,6 +74,7 @@ class ImportContext:
         self._owners: dict[str, User | None] = {}
         self._tags: dict[str, int] = {}
         self.org_ids: dict[str, int] = {}
+        self.org_names: dict[str, tuple[str, str]] = {}  # lower name → (name, domain)
         self.writer = RowWriter()
 
     def audit_rows(self, action: str, entity_type: str, items: Iterable[tuple[int, dict[str, Any]]]

@@ -29,6 +29,8 @@ from rapport.dataio.engine.common import (
     sqlite_search_index_deferred,
 )
 from rapport.dataio.models import ExternalId
+from rapport.dedupe.keys import profile_json
+from rapport.dedupe.models import MatchKey, MatchProfile
 from rapport.people.demo import PERSON_COLUMNS
 from rapport.people.models import (
     Affiliation,
@@ -115,10 +117,11 @@ def _resolve_orgs(ctx: ImportContext, rows: list[CleanRow], result: BatchResult)
         .annotate(lname=Lower("name"))
         .filter(lname__in=missing)
         .order_by("id")
-        .values_list("lname", "id")
+        .values_list("lname", "id", "name", "domain")
     )
-    for lname, pk in found:
-        ctx.org_ids.setdefault(lname, pk)
+    for lname, pk, name, domain in found:
+        if lname not in ctx.org_ids:
+            ctx.org_ids[lname], ctx.org_names[lname] = pk, (name, domain)
     new = [
         Organization(
             name=wanted[n], owner_id=ctx.actor.pk, team_id=ctx.default_team_id,
@@ -131,6 +134,7 @@ def _resolve_orgs(ctx: ImportContext, rows: list[CleanRow], result: BatchResult)
         result.written_organization_ids.extend(org.pk for org in new)
         for org in new:
             ctx.org_ids[org.name.lower()] = org.pk
+            ctx.org_names[org.name.lower()] = (org.name, "")
         ctx.writer.insert(AuditEvent, AUDIT_COLUMNS, ctx.audit_rows(
             "create", "organization", ((o.pk, {"import": [None, ctx.label]}) for o in new)))  # fmt: skip
 
@@ -218,7 +222,7 @@ def _write_round(ctx: ImportContext, items: list[tuple[tuple[int | None, int | N
         else:
             updates.append((people[pid], row))
     if creates:
-        result.written_person_ids.extend(_create(ctx, creates, key, found))
+        _create(ctx, creates, key, found)  # with their duplicate-check keys
         result.created += len(creates)
     if updates:
         changed = _update(ctx, updates, found)
@@ -261,6 +265,8 @@ def _create(ctx: ImportContext, creates: list[tuple[tuple[int | None, int | None
     affiliations: Rows = []
     tags: Rows = []
     externals: Rows = []
+    match_keys: Rows = []
+    profiles: Rows = []
     for pk, ((owner_id, team_id), row) in zip(ids, creates, strict=True):
         v = row.values
         consent = v.get("email_consent", "unknown")
@@ -285,6 +291,8 @@ def _create(ctx: ImportContext, creates: list[tuple[tuple[int | None, int | None
             externals.append(("person", job.source, row.external_id, pk, None))
         if row.match_key.startswith("f:"):
             externals.append(("person", FINGERPRINT_SOURCE, row.match_key[2:], pk, None))
+        match_keys.extend(("person", hashed, pk) for hashed in row.key_hashes)
+        profiles.append(("person", pk, _with_employer(ctx, row)))
     with sqlite_search_index_deferred(PEOPLE, min(ids), max(ids)):
         writer.insert(Person, PERSON_COLUMNS, people)
     writer.insert(PersonEmail, ("email", "label", "is_primary", "person_id"), emails)
@@ -293,7 +301,22 @@ def _create(ctx: ImportContext, creates: list[tuple[tuple[int | None, int | None
     writer.insert(Person.tags.through, ("person_id", "tag_id"), tags)
     _insert_external_ids(ctx, externals, found)
     writer.insert(AuditEvent, AUDIT_COLUMNS, ctx.created_audit_rows("person", ids))
+    writer.insert(MatchKey, ("entity", "key", "record_id"), match_keys)
+    writer.insert(MatchProfile, ("entity", "record_id", "data"), profiles)
     return ids
+
+
+def _with_employer(ctx: ImportContext, row: CleanRow) -> str:
+    """The row's stored profile, with its employer as the database has it (the name's
+    case, the web domain), which the cleaning helper could not know."""
+    if not row.organization:
+        return row.profile_json
+    name, domain = ctx.org_names[row.organization.lower()]
+    if name == row.organization and not domain:
+        return row.profile_json
+    profile = json.loads(row.profile_json)
+    profile["organisation"], profile["domain"] = name, domain
+    return profile_json(profile)
 
 
 def _insert_external_ids(ctx: ImportContext, externals: list[tuple[Any, ...]],

@@ -207,13 +207,42 @@ def test_a_big_file_runs_in_several_batches(workspace: Any, monkeypatch: Any) ->
     assert job.created == 30 and job.rows_done == 30 and job.rows_total == 30
 
 
-def test_imported_people_are_found_by_the_duplicate_check(
-    workspace: Any, django_capture_on_commit_callbacks: Any
-) -> None:
+def _stored_keys() -> tuple[dict[int, list[int]], dict[int, Any]]:
+    keys: dict[int, list[int]] = {}
+    for record_id, key in MatchKey.objects.filter(entity="person").order_by("record_id", "key"
+                                                                             ).values_list("record_id", "key"):  # fmt: skip
+        keys.setdefault(record_id, []).append(key)
+    profiles = dict(MatchProfile.objects.filter(entity="person").values_list("record_id", "data"))
+    return keys, profiles
 
-    # Given an import (the worker builds the new people's duplicate-check keys after commit)
-    with django_capture_on_commit_callbacks(execute=True):
-        run(workspace.rep, CSV)
+
+def test_created_people_get_the_keys_and_profile_a_refresh_would_give(
+    workspace: Any, make_org: Any
+) -> None:
+    from rapport.dedupe.keys import person_keys_refresh
+
+    # Given an organisation the file names in another case, with a web domain
+    make_org(name="Acme Bakery", domain="acme.example")
+    text = CSV + (
+        "4,zoë,o'brien,Zoe.OBrien@Mail.Example.com;zoe@home.example.org,+1 212 555 0199,ACME BAKERY,,\n"
+        "5,,,solo@mail.example.com,,Initech,,\n"
+    )
+    # When the file is imported, without any worker job running afterwards
+    job = run(workspace.rep, text)
+    assert job.created == 4
+    imported = _stored_keys()
+    # Then each new person already has the keys and profile that rebuilding them gives
+    person_keys_refresh(Person.objects.values_list("pk", flat=True))
+    assert imported == _stored_keys()
+    zoe = Person.objects.get(last_name="O'Brien")
+    assert imported[1][zoe.pk]["organisation"] == "Acme Bakery"
+    assert imported[1][zoe.pk]["domain"] == "acme.example"
+    assert len(imported[0][zoe.pk]) >= 4  # two e-mails, a phone, name codes
+
+
+def test_imported_people_are_found_by_the_duplicate_check(workspace: Any) -> None:
+    # Given an import (it writes the new people's duplicate-check keys with them)
+    run(workspace.rep, CSV)
     ana = Person.objects.get(email="ana@mail.example.com")
     assert MatchKey.objects.filter(record_id=ana.pk).exists()
     # When someone is about to type Ana in again, with a typo and her phone
@@ -232,6 +261,22 @@ def test_a_dry_run_builds_no_duplicate_keys(
     with django_capture_on_commit_callbacks(execute=True):
         run(workspace.rep, CSV, dry_run=True)
     assert not MatchKey.objects.exists()
+
+
+def test_updated_people_get_fresh_keys_after_the_batch(
+    workspace: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Given Ana was imported
+    run(workspace.rep, CSV)
+    ana = Person.objects.get(email="ana@mail.example.com")
+    # When a second file gives her a new phone (the worker refreshes changed people's keys)
+    text = "Record ID,Email,Phone Number\n1,ana@mail.example.com,+1 303 555 0142\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        job = run(workspace.rep, text)
+    assert job.updated == 1
+    # Then her stored profile holds both phones
+    profile = MatchProfile.objects.get(entity="person", record_id=ana.pk).data
+    assert profile["phones"] == ["+14155552671", "+13035550142"]
 
 
 def test_a_row_matching_only_a_trashed_person_creates_a_new_one(workspace: Any) -> None:
