@@ -1,16 +1,19 @@
-"""The duplicate check on create and edit: likely duplicates of a person not yet saved.
+"""The duplicate check on create and edit: likely duplicates of a record not yet saved.
 
-Candidates come from the blocking-key table (one indexed query), are narrowed
-to live people the user may see, and are scored by the workspace's match model.
+Candidates come from the blocking-key table (one indexed query), are scored, and
+are narrowed to live records the user may see that nobody judged "not a duplicate"
+(``likely_duplicates``, for people and organisations alike). People are scored here
+by the workspace's match model; organisations in ``rapport.dedupe.orgcheck``.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -21,11 +24,12 @@ from rapport.dedupe.models import DuplicateDecision, Entity, MatchProfile, Model
 from rapport.dedupe.profiles import (
     Profile,
     default_region,
+    organization_profiles,
     person_profiles,
     profile_label,
     to_record,
 )
-from rapport.people.models import Person
+from rapport.people.models import Organization, Person
 from rapport_analytics.matching import MatchModel, RecordTable, pair_reasons, reason_text
 from rapport_analytics.matching.comparisons import compare_pairs
 
@@ -34,14 +38,30 @@ CANDIDATES_PER_KEY = 100
 CANDIDATES_SCORED = 40
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A likely duplicate: "Ana Souza, same phone, 92%"."""
+class Scored(Protocol):
+    """A likely duplicate of either kind, as the warning box, panel and API show it."""
 
-    id: int
-    label: str
-    email: str
-    phone: str
+    @property
+    def id(self) -> int: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def detail(self) -> str:
+        """The one more thing the warning box shows beside the name ("" for nothing)."""
+        ...
+
+    @property
+    def summary(self) -> str: ...
+
+
+C = TypeVar("C", bound=Scored)
+
+
+class ScoreText:
+    """The words of a candidate's score: "same phone, similar first name, 92%"."""
+
     score: float
     reasons: tuple[str, ...]
 
@@ -52,6 +72,26 @@ class Candidate:
     @property
     def percent(self) -> int:
         return round(self.score * 100)
+
+
+@dataclass(frozen=True)
+class Candidate(ScoreText):
+    """A likely duplicate: "Ana Souza, same phone, 92%"."""
+
+    id: int
+    label: str
+    email: str
+    phone: str
+    score: float
+    reasons: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return self.label
+
+    @property
+    def detail(self) -> str:
+        return self.email
 
 
 @lru_cache(maxsize=1)
@@ -79,15 +119,16 @@ def current_model(entity: str = Entity.PERSON) -> MatchModel:
     return model
 
 
-def _profiles(ids: list[int]) -> dict[int, Profile]:
+def _profiles(entity: str, ids: list[int]) -> dict[int, Profile]:
     stored = dict(
-        MatchProfile.objects.filter(entity=Entity.PERSON, record_id__in=ids).values_list(
+        MatchProfile.objects.filter(entity=entity, record_id__in=ids).values_list(
             "record_id", "data"
         )
     )
     missing = [pk for pk in ids if pk not in stored]
     if missing:  # written by a path that skipped the key refresh: read them directly
-        stored.update(person_profiles(missing))
+        read = person_profiles if entity == Entity.PERSON else organization_profiles
+        stored.update(read(missing))
     return stored
 
 
@@ -108,6 +149,40 @@ def dismissed_of(record_id: int | None, entity: str = Entity.PERSON) -> set[int]
     return {int(r) for r in rows}
 
 
+def likely_duplicates(
+    entity: str,
+    *,
+    user: User,
+    keys: Sequence[tuple[str, int]],
+    record_id: int | None,
+    limit: int,
+    score: Callable[[list[int], dict[int, Profile]], list[C]],
+) -> list[C]:
+    """The records sharing any of ``keys`` that ``score`` rates likely (best first),
+    narrowed to live ones ``user`` may see, at most ``limit``. ``record_id``: the record
+    being edited (left out, with the records already judged "not a duplicate" of it).
+
+    ``score(ids, profiles)`` gets the candidates that have a profile, in the order of
+    the evidence they share."""
+    found = candidate_ids(keys, per_key=CANDIDATES_PER_KEY, limit=CANDIDATES_SCORED,
+                          exclude=record_id)  # fmt: skip
+    if not found:
+        return []
+    profiles = _profiles(entity, found)
+    # Score first, then check visibility and the trash for the few that pass: reading
+    # a handful of rows is what keeps a check fast at a million records.
+    scored = score([pk for pk in found if pk in profiles], profiles)
+    if not scored:
+        return []
+    model = Person if entity == Entity.PERSON else Organization
+    allowed = set(
+        visible_to(model.objects.alive(), user)
+        .filter(pk__in=[c.id for c in scored])
+        .values_list("pk", flat=True)
+    ) - dismissed_of(record_id, entity)
+    return [c for c in scored if c.id in allowed][:limit]
+
+
 def person_duplicates(
     *,
     user: User,
@@ -119,25 +194,31 @@ def person_duplicates(
     """Live people ``user`` may see who are likely the person described by ``profile``,
     best first. ``person_id``: the person being edited (left out, with pairs already
     judged "not a duplicate")."""
-    found = candidate_ids(
-        profile_keys(profile), per_key=CANDIDATES_PER_KEY, limit=CANDIDATES_SCORED,
-        exclude=person_id,
-    )  # fmt: skip
-    if not found:
-        return []
-    profiles = _profiles(found)
-    ids = [pk for pk in found if pk in profiles]
-    # Score first, then check visibility and the trash for the few that pass: reading
-    # a handful of people rows is what keeps a check fast at a million people.
-    scored = score_profiles(profile, ids, profiles, threshold=threshold, limit=limit * 3)
-    if not scored:
-        return []
-    allowed = set(
-        visible_to(Person.objects.alive(), user)
-        .filter(pk__in=[c.id for c in scored])
-        .values_list("pk", flat=True)
-    ) - dismissed_of(person_id)
-    return [c for c in scored if c.id in allowed][:limit]
+
+    def rate(ids: list[int], profiles: dict[int, Profile]) -> list[Candidate]:
+        return score_profiles(profile, ids, profiles, threshold=threshold, limit=limit * 3)
+
+    return likely_duplicates(Entity.PERSON, user=user, keys=profile_keys(profile),
+                             record_id=person_id, limit=limit, score=rate)  # fmt: skip
+
+
+def duplicates_of(
+    entity: str,
+    *,
+    user: User,
+    profile: Profile,
+    record_id: int | None = None,
+    threshold: float = CHECK_THRESHOLD,
+    limit: int = 5,
+) -> Sequence[Scored]:
+    """``person_duplicates`` or ``organization_duplicates``, by ``entity``."""
+    if entity == Entity.PERSON:
+        return person_duplicates(user=user, profile=profile, person_id=record_id,
+                                 threshold=threshold, limit=limit)  # fmt: skip
+    from rapport.dedupe.orgcheck import organization_duplicates  # it builds on this module
+
+    return organization_duplicates(user=user, profile=profile, organization_id=record_id,
+                                   threshold=threshold, limit=limit)  # fmt: skip
 
 
 def score_profiles(

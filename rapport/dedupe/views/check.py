@@ -1,17 +1,19 @@
-"""The warning box on the person form and the duplicates panel on a person's page."""
+"""The warning box on the person and organisation forms, and its "not a duplicate"."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from rapport.dedupe.check import person_duplicates
+from rapport.accounts.models import User
+from rapport.dedupe.check import Scored, duplicates_of
 from rapport.dedupe.models import Entity
-from rapport.dedupe.orgcheck import organization_duplicates, organization_profile_from_data
+from rapport.dedupe.orgcheck import organization_profile_from_data
 from rapport.dedupe.profiles import person_profile_from_data
 from rapport.dedupe.services import not_duplicate
 from rapport.people.views.common import current_user, translate_errors
@@ -47,62 +49,46 @@ def form_profile(post: QueryDict) -> dict[str, Any]:
     })  # fmt: skip
 
 
+def _form_candidates(
+    entity: str, user: User, post: QueryDict, record_id: int | None
+) -> Sequence[Scored]:
+    """Likely duplicates of what the form says, when it says enough to tell."""
+    if entity == Entity.PERSON:
+        profile = form_profile(post)
+        if not any(profile[k] for k in ("first_name", "last_name", "emails", "phones")):
+            return []
+    else:
+        profile = organization_profile_from_data(post)
+        if not (profile["name"] or profile["domain"]):
+            return []
+    return duplicates_of(entity, user=user, profile=profile, record_id=record_id, limit=5)
+
+
 @translate_errors
 @require_POST
-def person_check_view(request: HttpRequest) -> HttpResponse:
-    """Likely duplicates of the person being typed into the form (an HTMX fragment)."""
-    user = current_user(request)
-    person_id = _int(request.GET.get("person"))
+def check_view(request: HttpRequest, entity: str) -> HttpResponse:
+    """Likely duplicates of the person or organisation being typed into the form (an
+    HTMX fragment). ``?person=`` / ``?organization=``: the record being edited."""
+    record_id = _int(request.GET.get(entity))
     dismissed = {i for i in (_int(v) for v in request.POST.getlist("dedupe_dismissed")) if i}
-    profile = form_profile(request.POST)
-    candidates = []
-    if any(profile[k] for k in ("first_name", "last_name", "emails", "phones")):
-        candidates = [
-            c
-            for c in person_duplicates(user=user, profile=profile, person_id=person_id, limit=5)
-            if c.id not in dismissed
-        ][:FORM_LIMIT]
-    context = {"candidates": candidates, "person_id": person_id, "dismissed": sorted(dismissed)}
+    found = _form_candidates(entity, current_user(request), request.POST, record_id)
+    context = {
+        "candidates": [c for c in found if c.id not in dismissed][:FORM_LIMIT],
+        "entity": entity, "record_id": record_id, "dismissed": sorted(dismissed),
+        "detail_url": f"people:{entity}_detail", "edit_url": f"people:{entity}_edit",
+        "dismiss_url": f"dedupe:{entity}_dismiss",
+    }  # fmt: skip
     return render(request, "dedupe/_check_box.html", context)
 
 
 @translate_errors
 @require_POST
-def person_dismiss_view(request: HttpRequest) -> HttpResponse:
-    """ "Not a duplicate" from the form: remembered when the person exists already; either
+def dismiss_view(request: HttpRequest, entity: str) -> HttpResponse:
+    """ "Not a duplicate" from the form: remembered when the record exists already; either
     way the candidate leaves the box (and the form remembers it for the next check)."""
     user = current_user(request)
     candidate = _int(request.POST.get("candidate"))
-    person_id = _int(request.POST.get("person"))
-    if candidate and person_id:
-        not_duplicate(actor=user, entity=Entity.PERSON, record_a=person_id, record_b=candidate)
-    return render(request, "dedupe/_dismissed.html", {"candidate": candidate})
-
-
-@translate_errors
-@require_POST
-def organization_check_view(request: HttpRequest) -> HttpResponse:
-    """Likely duplicates of the organisation being typed into the form (an HTMX fragment)."""
-    user = current_user(request)
-    org_id = _int(request.GET.get("organization"))
-    dismissed = {i for i in (_int(v) for v in request.POST.getlist("dedupe_dismissed")) if i}
-    profile = organization_profile_from_data(request.POST)
-    candidates = []
-    if profile["name"] or profile["domain"]:
-        found = organization_duplicates(user=user, profile=profile, organization_id=org_id)
-        candidates = [c for c in found if c.id not in dismissed][:FORM_LIMIT]
-    context = {"candidates": candidates, "organization_id": org_id, "dismissed": sorted(dismissed)}
-    return render(request, "dedupe/_org_check_box.html", context)
-
-
-@translate_errors
-@require_POST
-def organization_dismiss_view(request: HttpRequest) -> HttpResponse:
-    """ "Not a duplicate" from the organisation form (remembered once it exists)."""
-    user = current_user(request)
-    candidate = _int(request.POST.get("candidate"))
-    org_id = _int(request.POST.get("organization"))
-    if candidate and org_id:
-        not_duplicate(actor=user, entity=Entity.ORGANIZATION, record_a=org_id,
-                      record_b=candidate)  # fmt: skip
+    record_id = _int(request.POST.get(entity))
+    if candidate and record_id:
+        not_duplicate(actor=user, entity=entity, record_a=record_id, record_b=candidate)
     return render(request, "dedupe/_dismissed.html", {"candidate": candidate})

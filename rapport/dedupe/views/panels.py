@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from rapport.accounts.access import can_edit
-from rapport.dedupe.check import person_duplicates
+from rapport.dedupe.check import Scored, duplicates_of
 from rapport.dedupe.models import Entity, MergeRecord
-from rapport.dedupe.orgcheck import organization_duplicates
 from rapport.dedupe.profiles import organization_profiles, person_profiles
 from rapport.dedupe.selectors import open_pairs_of
 from rapport.people.selectors import organization_detail, person_detail
 from rapport.people.views.common import current_user, translate_errors
 
 
-def _panel(request: HttpRequest, entity: str, record: Any, candidates: list[Any]) -> HttpResponse:
+def _panel(
+    request: HttpRequest, entity: str, record: Any, candidates: Sequence[Scored]
+) -> HttpResponse:
     user = current_user(request)
     known = {c.id for c in candidates}
     scan_pairs = [] if record.is_deleted else [
@@ -39,24 +41,14 @@ def _panel(request: HttpRequest, entity: str, record: Any, candidates: list[Any]
 
 
 @translate_errors
-def person_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
+def panel_view(request: HttpRequest, pk: int, entity: str) -> HttpResponse:
+    """The top panel of a person's or an organisation's page."""
     user = current_user(request)
-    person = person_detail(user=user, pk=pk)
-    candidates = []
-    if not person.is_deleted:
-        profile = person_profiles([person.pk]).get(person.pk)
+    person = entity == Entity.PERSON
+    record = (person_detail if person else organization_detail)(user=user, pk=pk)
+    candidates: Sequence[Scored] = []
+    if not record.is_deleted:
+        profile = (person_profiles if person else organization_profiles)([record.pk]).get(record.pk)
         if profile is not None:
-            candidates = person_duplicates(user=user, profile=profile, person_id=person.pk)
-    return _panel(request, Entity.PERSON, person, candidates)
-
-
-@translate_errors
-def organization_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = current_user(request)
-    org = organization_detail(user=user, pk=pk)
-    candidates = []
-    if not org.is_deleted:
-        profile = organization_profiles([org.pk]).get(org.pk)
-        if profile is not None:
-            candidates = organization_duplicates(user=user, profile=profile, organization_id=org.pk)
-    return _panel(request, Entity.ORGANIZATION, org, candidates)
+            candidates = duplicates_of(entity, user=user, profile=profile, record_id=record.pk)
+    return _panel(request, entity, record, candidates)
