@@ -15,9 +15,10 @@ from rapport.api.schemas import ErrorOut
 from rapport.core.errors import ValidationFailed
 from rapport.dedupe.api_merge import router as merge_router
 from rapport.dedupe.api_review import router as review_router
-from rapport.dedupe.check import CHECK_THRESHOLD, person_duplicates
-from rapport.dedupe.orgcheck import organization_duplicates, organization_profile_from_data
-from rapport.dedupe.profiles import person_profile_from_data
+from rapport.dedupe.check import CHECK_THRESHOLD, duplicates_of
+from rapport.dedupe.models import Entity
+from rapport.dedupe.orgcheck import organization_profile_from_data
+from rapport.dedupe.profiles import Profile, person_profile_from_data
 
 router = Router(tags=["duplicates"])
 CHECK_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut}
@@ -51,6 +52,21 @@ class PersonCheckIn(Schema):
     limit: int = Field(5, ge=1, le=20)
 
 
+def _check(
+    request: HttpRequest,
+    entity: str,
+    profile: Profile,
+    record_id: int | None,
+    payload: PersonCheckIn | OrganizationCheckIn,
+) -> dict[str, object]:
+    """Both checks' answer: the candidates as they are, each read by the answer's schema
+    (``CandidateOut``: name, e-mail, phone; ``OrganizationCandidateOut``: name, domain, city)."""
+    found = duplicates_of(entity, user=current_user(request), profile=profile,
+                          record_id=record_id, threshold=payload.threshold,
+                          limit=payload.limit)  # fmt: skip
+    return {"results": found}
+
+
 class CandidateOut(Schema):
     id: int
     name: str
@@ -74,23 +90,7 @@ def check_person(request: HttpRequest, payload: PersonCheckIn) -> dict[str, obje
     """People you may see who are likely the person described, best first, each with a
     score and the reasons ("same e-mail", "similar first name", …). Nothing is saved."""
     profile = person_profile_from_data(payload.model_dump())
-    found = person_duplicates(user=current_user(request), profile=profile,
-                              person_id=payload.person_id, threshold=payload.threshold,
-                              limit=payload.limit)  # fmt: skip
-    return {
-        "results": [
-            {
-                "id": c.id,
-                "name": c.label,
-                "email": c.email,
-                "phone": c.phone,
-                "score": c.score,
-                "reasons": list(c.reasons),
-                "summary": c.summary,
-            }
-            for c in found
-        ]
-    }
+    return _check(request, Entity.PERSON, profile, payload.person_id, payload)
 
 
 class OrganizationCheckIn(Schema):
@@ -136,17 +136,8 @@ def check_organization(request: HttpRequest, payload: OrganizationCheckIn) -> di
     data = payload.model_dump()
     if not (data["name"].strip() or data["domain"].strip()):
         raise ValidationFailed({"name": ["Give a name or a domain to check."]})
-    found = organization_duplicates(user=current_user(request),
-                                    profile=organization_profile_from_data(data),
-                                    organization_id=payload.organization_id,
-                                    threshold=payload.threshold, limit=payload.limit)  # fmt: skip
-    return {
-        "results": [
-            {"id": c.id, "name": c.name, "domain": c.domain, "city": c.city, "score": c.score,
-             "reasons": list(c.reasons), "summary": c.summary}
-            for c in found
-        ]
-    }  # fmt: skip
+    profile = organization_profile_from_data(data)
+    return _check(request, Entity.ORGANIZATION, profile, payload.organization_id, payload)
 
 
 router.add_router("/", review_router)
