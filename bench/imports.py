@@ -10,14 +10,15 @@ bad phones, over-long cells, formula cells), then runs the real command,
 and a freshly created PostgreSQL database (``--postgres-url``, default
 $BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/rapport_importbench).
 Reports rows/s end to end (process start to exit: parse, normalise, validate,
-key lookups, write, commit) and the peak memory (ru_maxrss) of the import
+key lookups, the duplicate check's keys, write, commit) and the peak memory (ru_maxrss) of the import
 process and its helper; then imports the same file again (nothing new must be
 created) and checks the counts. Figures go to bench/results/imports.json.
 
-The duplicate check's blocking keys of the imported people are built by the
-worker from jobs each batch queues when it commits (``refresh_duplicate_keys``),
-not inside the import; ``--keys`` drains that queue afterwards, in one process
-as the worker would, and reports its time separately.
+The duplicate check's keys and profiles of the people an import creates are
+written by the import itself, in each batch (the run checks every new person has
+them). What is left to the worker (keys of changed people and of new
+organisations, queued as each batch commits) is drained by ``--keys``, in one
+process as the worker would, and timed apart.
 """
 
 from __future__ import annotations
@@ -128,6 +129,12 @@ def _timed_import(
             "peak_mb_at_least": round(max(peak_kb, before) / 1024, 1)}  # fmt: skip
 
 
+KEYED = """
+from rapport.dedupe.models import MatchProfile
+from rapport.people.models import Person
+print(Person.objects.count(), MatchProfile.objects.filter(entity="person").count())
+"""
+
 DRAIN = """
 import time
 from django.utils.module_loading import autodiscover_modules
@@ -141,15 +148,23 @@ print(jobs, round(time.perf_counter() - start, 2))
 """
 
 
-def _drain_key_jobs(db: str, data_dir: Path, pg_url: str, people: int) -> dict[str, Any]:
+def _people_with_keys(db: str, data_dir: Path, pg_url: str) -> dict[str, int]:
+    env = _env(db, data_dir, pg_url)
+    rapport = str(Path(sys.executable).with_name("rapport"))
+    done = subprocess.run([rapport, "shell", "-c", KEYED], env=env, capture_output=True,
+                          text=True, check=True)  # fmt: skip
+    people, keyed = done.stdout.split()[-2:]
+    return {"people": int(people), "with_duplicate_check_profile": int(keyed)}
+
+
+def _drain_key_jobs(db: str, data_dir: Path, pg_url: str) -> dict[str, Any]:
     """Run the queued duplicate-key jobs the way the worker would, and time them."""
     env = _env(db, data_dir, pg_url)
     rapport = str(Path(sys.executable).with_name("rapport"))
     done = subprocess.run([rapport, "shell", "-c", DRAIN], env=env, capture_output=True,
                           text=True, check=True)  # fmt: skip
     jobs, seconds = done.stdout.split()[-2:]
-    return {"jobs": int(jobs), "seconds": float(seconds),
-            "people_per_s": round(people / max(float(seconds), 1e-9))}  # fmt: skip
+    return {"jobs": int(jobs), "seconds": float(seconds)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -192,11 +207,9 @@ def main(argv: list[str] | None = None) -> int:
             "peak_mb": first["peak_mb_at_least"], "target_peak_mb": TARGET_PEAK_MB,
             "load_average": os.getloadavg(), "when": time.strftime("%Y-%m-%d %H:%M"),
         }  # fmt: skip
+        entry["duplicate_check"] = _people_with_keys(db, data_dir, args.postgres_url)
         if args.keys:
-            created = int(first["summary"].split(" created")[0].replace(",", ""))
-            entry["duplicate_keys_by_worker"] = _drain_key_jobs(
-                db, data_dir, args.postgres_url, created
-            )
+            entry["duplicate_keys_by_worker"] = _drain_key_jobs(db, data_dir, args.postgres_url)
         if not args.no_rerun:
             entry["second_import"] = _timed_import(
                 db, data_dir, args.postgres_url, csv_path, args.workers
@@ -206,10 +219,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{db:9} {args.rows:>10,} rows {first['seconds']:>8,.1f} s {rate:>10,.0f} rows/s "
               f"peak {first['peak_mb_at_least']:>7,.0f} MB {'OK' if ok else 'below target'}")  # fmt: skip
         print(f"          first:  {first['summary']}")
+        check = entry["duplicate_check"]
+        print(f"          {check['with_duplicate_check_profile']:,} of {check['people']:,} people "
+              "have their duplicate-check keys after the import")  # fmt: skip
         if "duplicate_keys_by_worker" in entry:
             keys = entry["duplicate_keys_by_worker"]
-            print(f"          keys:   {keys['jobs']} worker jobs, {keys['seconds']:,.1f} s "
-                  f"({keys['people_per_s']:,} people/s)")  # fmt: skip
+            print(f"          then:   {keys['jobs']} worker jobs left, {keys['seconds']:,.1f} s")
         if "second_import" in entry:
             print(f"          second: {entry['second_import']['summary']}")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
