@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils import timezone
 
 from rapport.accounts.access import assignable_owner_ok, can_edit
 from rapport.accounts.models import Team, User
-from rapport.core.audit import audit_record
+from rapport.core.audit import audit_record, diff_snapshots
 from rapport.core.errors import PermissionDenied, StaleVersion
 from rapport.core.models import AuditAction
 from rapport.people.models import Organization, Person, Tag
 from rapport.people.normalize import InvalidValue, clean_text
+
+R = TypeVar("R", Person, Organization)
 
 
 def tags_get_or_create(names: Sequence[str]) -> list[Tag]:
@@ -31,6 +33,33 @@ def check_version(record: Person | Organization, expected_version: int | None) -
             f"This record changed since you loaded it (version {record.version}, "
             f"you had {expected_version}). Reload it and apply your change again."
         )
+
+
+def lock_for_update(*, actor: User, record: R, expected_version: int | None, noun: str) -> R:
+    """``record`` read again and locked for the rest of the transaction, once ``actor``
+    may change it and it is still at ``expected_version``."""
+    locked = type(record).objects.select_for_update().get(pk=record.pk)
+    if not can_edit(actor, locked):
+        raise PermissionDenied(f"You may not change this {noun}.")
+    check_version(locked, expected_version)
+    return locked
+
+
+def save_changes(
+    *, actor: User, record: Person | Organization, entity_type: str, before: dict[str, Any],
+    after: dict[str, Any],
+) -> bool:  # fmt: skip
+    """Save ``record`` with its version bumped and audit the change, if its snapshot
+    changed from ``before`` to ``after``. Returns whether it did."""
+    changes = diff_snapshots(before, after)
+    if not changes:
+        return False
+    record.version += 1
+    record.updated_at = timezone.now()
+    record.save()
+    audit_record(actor=actor, action=AuditAction.UPDATE, entity_type=entity_type,
+                 entity_id=record.pk, changes=changes)  # fmt: skip
+    return True
 
 
 def assign_owner_team(

@@ -6,12 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
-from rapport.accounts.access import can_edit, require_writer
+from rapport.accounts.access import require_writer
 from rapport.accounts.models import User
 from rapport.core.audit import audit_record, diff_snapshots
-from rapport.core.errors import PermissionDenied, ValidationFailed
+from rapport.core.errors import ValidationFailed
 from rapport.core.models import AuditAction
 from rapport.dedupe.keys import person_keys_refresh
 from rapport.people.custom_fields import clean_custom_fields
@@ -23,10 +22,12 @@ from rapport.people.services.common import (
     assign_owner_team,
     check_version,
     choice,
+    lock_for_update,
+    save_changes,
     soft_delete,
     tags_get_or_create,
 )
-from rapport.people.services.persons import person_refresh_search
+from rapport.people.services.persons import people_refresh_search
 
 ORG_TEXT_FIELDS = {
     "name": 200, "industry": 100, "street": 200, "city": 100, "region": 100, "postcode": 20, "country": 2,
@@ -97,36 +98,21 @@ def organization_update(
     data: Mapping[str, Any],
     expected_version: int | None = None,
 ) -> Organization:
-    org = Organization.objects.select_for_update().get(pk=organization.pk)
-    if not can_edit(actor, org):
-        raise PermissionDenied("You may not change this organisation.")
-    check_version(org, expected_version)
+    org = lock_for_update(actor=actor, record=organization, expected_version=expected_version,
+                          noun="organisation")  # fmt: skip
     before = _org_snapshot(org)
     related = _apply_org(actor=actor, org=org, data=data)
     if "tags" in related:
         org.tags.set(tags_get_or_create(related["tags"]))
     renamed = before["name"] != org.name
     _org_refresh_search(org)
-    changes = diff_snapshots(before, _org_snapshot(org))
-    if changes:
-        org.version += 1
-        org.updated_at = timezone.now()
-        org.save()
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            entity_type="organization",
-            entity_id=org.pk,
-            changes=changes,
-        )
+    save_changes(actor=actor, record=org, entity_type="organization", before=before,
+                 after=_org_snapshot(org))  # fmt: skip
     if renamed:
         # People are found by their organisation's name, in search and in the duplicate
-        # check: refresh both.
-        people = list(Person.objects.filter(affiliations__organization=org))
-        for person in people:
-            person_refresh_search(person)
-            person.save(update_fields=["search_text"])
-        person_keys_refresh(p.pk for p in people)
+        # check: refresh both, in a few queries however many people work there.
+        people = people_refresh_search(Person.objects.filter(affiliations__organization=org))
+        person_keys_refresh(people)
     return org
 
 

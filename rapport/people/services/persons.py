@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from rapport.accounts.access import can_edit, require_writer
+from rapport.accounts.access import require_writer
 from rapport.accounts.models import User
 from rapport.core.audit import audit_record, diff_snapshots
-from rapport.core.errors import PermissionDenied, ValidationFailed
+from rapport.core.errors import ValidationFailed
 from rapport.core.models import AuditAction
 from rapport.dedupe.keys import person_keys_refresh
 from rapport.people.custom_fields import clean_custom_fields
@@ -32,10 +34,13 @@ from rapport.people.services.common import (
     check_version,
     choice,
     clean_list,
+    lock_for_update,
+    save_changes,
     soft_delete,
     tags_get_or_create,
 )
 
+SEARCH_BATCH = 1_000  # people a query when many people's search text is rewritten
 PERSON_TEXT_FIELDS = {
     "honorific": 20, "first_name": 100, "middle_name": 100, "last_name": 100, "suffix": 20,
     "title": 150, "source": 100, "email_consent_method": 200,
@@ -141,15 +146,43 @@ def _save_person_related(*, person: Person, related: Mapping[str, Any]) -> None:
 
 
 def person_refresh_search(person: Person) -> None:
-    org_names = Organization.objects.filter(affiliations__person=person).values_list(
-        "name", flat=True
+    """Set (not save) ``person``'s search text: names, e-mails, phones, organisations."""
+    _set_search_texts([person], person_id=person.pk)
+
+
+def people_refresh_search(people: QuerySet[Person]) -> list[int]:
+    """Rewrite the search text of ``people`` in a few queries however many they are (an
+    organisation renamed with thousands of people). Returns their ids."""
+    rows = list(people)
+    _set_search_texts(rows, person__in=people)
+    Person.objects.bulk_update(rows, ["search_text"], batch_size=SEARCH_BATCH)
+    return [person.pk for person in rows]
+
+
+def _set_search_texts(people: Sequence[Person], **of: Any) -> None:
+    """Set the search text of ``people``, whose e-mails, phones and affiliations are those
+    of the rows the filter ``of`` picks (three queries)."""
+    emails = _by_person(PersonEmail.objects.filter(**of).values_list("person_id", "email"))
+    phones = _by_person(PersonPhone.objects.filter(**of).values_list("person_id", "number"))
+    org_names = _by_person(
+        Affiliation.objects.filter(**of).values_list("person_id", "organization__name")
     )
-    person.search_text = build_search_text(
-        names=[person.first_name, person.middle_name, person.last_name],
-        emails=person.emails.values_list("email", flat=True),
-        phones=person.phones.values_list("number", flat=True),
-        extra=list(org_names),
-    )
+    for person in people:
+        person.search_text = build_search_text(
+            names=[person.first_name, person.middle_name, person.last_name],
+            emails=emails[person.pk],
+            phones=phones[person.pk],
+            extra=org_names[person.pk],
+        )
+
+
+def _by_person(rows: Iterable[tuple[int, str]]) -> defaultdict[int, list[str]]:
+    """(person id, value) rows as each person's values, in the rows' order (the models'
+    ordering: primary first)."""
+    grouped: defaultdict[int, list[str]] = defaultdict(list)
+    for person_id, value in rows:
+        grouped[person_id].append(value)
+    return grouped
 
 
 def _check_org_ids(actor: User, related: Mapping[str, Any]) -> None:
@@ -192,27 +225,15 @@ def person_create(*, actor: User, data: Mapping[str, Any]) -> Person:
 def person_update(
     *, actor: User, person: Person, data: Mapping[str, Any], expected_version: int | None = None
 ) -> Person:
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    if not can_edit(actor, person):
-        raise PermissionDenied("You may not change this person.")
-    check_version(person, expected_version)
+    person = lock_for_update(actor=actor, record=person, expected_version=expected_version,
+                             noun="person")  # fmt: skip
     before = _person_snapshot(person)
     related = _apply_person(actor=actor, person=person, data=data)
     _check_org_ids(actor, related)
     _save_person_related(person=person, related=related)
     person_refresh_search(person)
-    changes = diff_snapshots(before, _person_snapshot(person))
-    if changes:
-        person.version += 1
-        person.updated_at = timezone.now()
-        person.save()
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            entity_type="person",
-            entity_id=person.pk,
-            changes=changes,
-        )
+    after = _person_snapshot(person)
+    if save_changes(actor=actor, record=person, entity_type="person", before=before, after=after):
         person_keys_refresh([person.pk])  # duplicate-check keys, same transaction
     return person
 
