@@ -374,3 +374,41 @@ def test_renaming_an_organisation_refreshes_its_peoples_search_and_duplicate_pro
     assert "globex" in person.search_text
     profile = MatchProfile.objects.get(entity="person", record_id=person.pk)
     assert profile.data["organisation"] == "Globex"
+
+
+def test_renaming_an_organisation_rewrites_its_peoples_search_text_in_a_few_queries(
+    workspace: Any, make_person: Any, make_org: Any, django_assert_max_num_queries: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rapport.people.search import build_search_text
+
+    # Given an organisation with one person, and one with twenty (one also at Umbrella)
+    small, big, other = make_org(name="Acme"), make_org(name="Initech"), make_org(name="Umbrella")
+    make_person(organizations=[{"organization_id": small.pk}])
+    people = [
+        make_person(first_name=f"P{i}", emails=[f"p{i}@example.com"], phones=[f"+141555501{i:02d}"],
+                    organizations=[{"organization_id": big.pk}]
+                    + ([{"organization_id": other.pk}] if i == 0 else []))
+        for i in range(20)
+    ]  # fmt: skip
+    with CaptureQueriesContext(connection) as one_person:
+        services.organization_update(actor=workspace.rep, organization=small, data={"name": "X"})
+    # When the big one is renamed, it takes no more queries than the small one did
+    with django_assert_max_num_queries(len(one_person.captured_queries)):
+        services.organization_update(actor=workspace.rep, organization=big, data={"name": "Globex"})
+    # Then each person's search text has the new name, as a refresh of that one person says
+    for i, person in enumerate(people):
+        person.refresh_from_db()
+        orgs = ["Globex", "Umbrella"] if i == 0 else ["Globex"]
+        assert person.search_text == build_search_text(
+            names=[f"P{i}", "Souza"], emails=[f"p{i}@example.com"],
+            phones=[f"+141555501{i:02d}"], extra=orgs,
+        )  # fmt: skip
+        services.person_refresh_search(person)
+        assert person.search_text == build_search_text(
+            names=[f"P{i}", "Souza"], emails=[f"p{i}@example.com"],
+            phones=[f"+141555501{i:02d}"], extra=orgs,
+        )  # fmt: skip
+    assert "globex" in people[5].search_text and "initech" not in people[5].search_text
