@@ -9,11 +9,8 @@ messages in flight and one claim group (ten people), marked ``unconfirmed``.
 
 from __future__ import annotations
 
-import os
-import signal
 import sqlite3
 import subprocess
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -21,7 +18,14 @@ import pytest
 
 from rapport.campaigns.services.handoff import CONNECTIONS, MAX_CLAIM_GROUP
 from tests.rapport.campaigns.conftest import start_sink
-from tests.rapport.campaigns.test_worker_crash import _rapport, _status, _worker, _worker_env
+from tests.rapport.campaigns.test_worker_crash import (
+    _kill_worker_after,
+    _rapport,
+    _restart_until_sent,
+    _status,
+    _stop_workers,
+    _worker_env,
+)
 
 RECIPIENTS = 3000
 KILL_AFTER = 600
@@ -65,23 +69,11 @@ def test_a_worker_killed_mid_fast_campaign_sends_nobody_twice(tmp_path: Path) ->
         _rapport("migrate", "--no-input", env=env)
         assert "campaign" in _rapport("shell", "-c", SETUP, env=env).stdout
         # When the worker is killed outright in the middle of sending
-        workers.append(_worker(env, log))
-        deadline = time.monotonic() + 120
-        while len(sink.received) < KILL_AFTER:
-            assert time.monotonic() < deadline, log.read_text()
-            assert workers[0].poll() is None, log.read_text()
-            time.sleep(0.002)
-        os.kill(workers[0].pid, signal.SIGKILL)
-        workers[0].wait()
-        before = len(sink.received)
+        before = _kill_worker_after(KILL_AFTER, sink=sink, env=env, log=log, workers=workers,
+                                    poll=0.002)  # fmt: skip
         assert before < RECIPIENTS, "the campaign finished before the kill"
         # And a worker is started again
-        workers.append(_worker(env, log))
-        deadline = time.monotonic() + 180
-        while _status(db)[0] != "sent":
-            assert time.monotonic() < deadline, (_status(db), log.read_text())
-            time.sleep(0.2)
-        time.sleep(0.5)  # let the last answers reach the sink's list
+        _restart_until_sent(env=env, log=log, db=db, workers=workers, timeout=180)
         # Then nobody received it twice
         counts = Counter(r.rcpt_tos[0] for r in sink.received)
         assert max(counts.values()) == 1
@@ -95,11 +87,5 @@ def test_a_worker_killed_mid_fast_campaign_sends_nobody_twice(tmp_path: Path) ->
         assert missed <= _unconfirmed_addresses(db)
         assert len(missed) <= CONNECTIONS + MAX_CLAIM_GROUP
     finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.terminate()
-                try:
-                    worker.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
+        _stop_workers(workers)
         controller.stop()

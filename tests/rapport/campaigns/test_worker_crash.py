@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.rapport.campaigns.conftest import start_sink
+from tests.rapport.campaigns.conftest import Sink, start_sink
 
 RECIPIENTS = 30
 KILL_AFTER = 8
@@ -58,6 +58,52 @@ def _worker_env(tmp_path: Path, smtp_port: int) -> dict[str, str]:
     return env
 
 
+def _kill_worker_after(
+    messages: int,
+    *,
+    sink: Sink,
+    env: dict[str, str],
+    log: Path,
+    workers: list[subprocess.Popen[bytes]],
+    poll: float = 0.02,
+) -> int:
+    """Start a worker (added to ``workers``), wait until ``sink`` has received ``messages``
+    e-mails, then kill it outright (SIGKILL). Returns how many the sink had by then."""
+    worker = _worker(env, log)
+    workers.append(worker)
+    deadline = time.monotonic() + 120
+    while len(sink.received) < messages:
+        assert time.monotonic() < deadline, log.read_text()
+        assert worker.poll() is None, log.read_text()
+        time.sleep(poll)
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait()
+    return len(sink.received)
+
+
+def _restart_until_sent(
+    *, env: dict[str, str], log: Path, db: Path, workers: list[subprocess.Popen[bytes]],
+    timeout: float,
+) -> None:  # fmt: skip
+    """Start a worker again and wait until the campaign is sent (and its last answers in)."""
+    workers.append(_worker(env, log))
+    deadline = time.monotonic() + timeout
+    while _status(db)[0] != "sent":
+        assert time.monotonic() < deadline, (_status(db), log.read_text())
+        time.sleep(0.2)
+    time.sleep(0.5)  # let the last messages' answers reach the sink's list
+
+
+def _stop_workers(workers: list[subprocess.Popen[bytes]]) -> None:
+    for worker in workers:
+        if worker.poll() is None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+
 def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     handle = log.open("ab")
     return subprocess.Popen([sys.executable, "-m", "rapport.cli", "worker", "--workers", "2"],
@@ -86,23 +132,11 @@ def test_a_worker_killed_mid_campaign_and_restarted_sends_each_email_once(tmp_pa
         _rapport("migrate", "--no-input", env=env)
         assert "campaign" in _rapport("shell", "-c", SETUP, env=env).stdout
         # When the worker has handed over a few e-mails and is killed outright
-        workers.append(_worker(env, log))
-        deadline = time.monotonic() + 120
-        while len(sink.received) < KILL_AFTER:
-            assert time.monotonic() < deadline, log.read_text()
-            assert workers[0].poll() is None, log.read_text()
-            time.sleep(0.02)
-        os.kill(workers[0].pid, signal.SIGKILL)
-        workers[0].wait()
-        before_restart = len(sink.received)
+        before_restart = _kill_worker_after(KILL_AFTER, sink=sink, env=env, log=log,
+                                            workers=workers)  # fmt: skip
         assert before_restart < RECIPIENTS
         # And a worker is started again
-        workers.append(_worker(env, log))
-        deadline = time.monotonic() + 120
-        while _status(db)[0] != "sent":
-            assert time.monotonic() < deadline, (_status(db), log.read_text())
-            time.sleep(0.2)
-        time.sleep(0.5)  # let the last message's answer reach the sink's list
+        _restart_until_sent(env=env, log=log, db=db, workers=workers, timeout=120)
         # Then every recipient got the campaign exactly once
         counts = Counter(r.rcpt_tos[0] for r in sink.received)
         assert counts == Counter({f"p{i}@example.com": 1 for i in range(RECIPIENTS)})
@@ -112,11 +146,5 @@ def test_a_worker_killed_mid_campaign_and_restarted_sends_each_email_once(tmp_pa
         assert sum(statuses.values()) == RECIPIENTS
         assert statuses.get("unconfirmed", 0) <= 5
     finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.terminate()
-                try:
-                    worker.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
+        _stop_workers(workers)
         controller.stop()
