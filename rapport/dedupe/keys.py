@@ -16,9 +16,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
-import numpy as np
 from django.db import connection, transaction
 
 from rapport.dedupe.models import Entity, MatchKey, MatchProfile
@@ -31,6 +31,7 @@ EXACT_KEYS: tuple[BlockingKey, ...] = tuple(k for k in BLOCKING_KEYS if k.exact)
 BATCH = 20_000
 
 
+@lru_cache(maxsize=65_536)  # name sounds, postcodes, employers repeat across people
 def key_hash(entity: str, name: str, value: str) -> int:
     digest = hashlib.blake2b(f"{entity}|{name}|{value}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
@@ -41,8 +42,10 @@ def table_keys(table: RecordTable, entity: str = Entity.PERSON) -> list[list[tup
     out: list[list[tuple[str, int]]] = [[] for _ in range(len(table))]
     for key in EXACT_KEYS:
         for column in key.values(table):
-            for row in np.flatnonzero(column != ""):
-                out[row].append((key.name, key_hash(entity, key.name, column[row])))
+            # Plain lists: reading a numpy object array item by item costs more than hashing.
+            for row, value in enumerate(column.tolist()):
+                if value:
+                    out[row].append((key.name, key_hash(entity, key.name, value)))
     return out
 
 
