@@ -401,14 +401,10 @@ def test_renaming_an_organisation_rewrites_its_peoples_search_text_in_a_few_quer
     # Then each person's search text has the new name, as a refresh of that one person says
     for i, person in enumerate(people):
         person.refresh_from_db()
-        orgs = ["Globex", "Umbrella"] if i == 0 else ["Globex"]
-        assert person.search_text == build_search_text(
-            names=[f"P{i}", "Souza"], emails=[f"p{i}@example.com"],
-            phones=[f"+141555501{i:02d}"], extra=orgs,
-        )  # fmt: skip
+        stored = person.search_text
         services.person_refresh_search(person)
-        assert person.search_text == build_search_text(
-            names=[f"P{i}", "Souza"], emails=[f"p{i}@example.com"],
-            phones=[f"+141555501{i:02d}"], extra=orgs,
+        assert stored == person.search_text == build_search_text(
+            names=[f"P{i}", "Souza"], emails=[f"p{i}@example.com"], phones=[f"+141555501{i:02d}"],
+            extra=["Globex", "Umbrella"] if i == 0 else ["Globex"],
         )  # fmt: skip
     assert "globex" in people[5].search_text and "initech" not in people[5].search_text
