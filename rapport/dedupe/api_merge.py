@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
 from rapport.accounts.access import access_record
+from rapport.accounts.models import User
 from rapport.api.auth import current_user
 from rapport.api.concurrency import etag_for, expected_version
 from rapport.api.schemas import ErrorOut
 from rapport.dedupe.merge import merge_undo, organization_merge, person_merge
-from rapport.dedupe.merge.fields import check_choice_names
+from rapport.dedupe.merge.fields import (
+    DUPLICATE,
+    Record,
+    check_choice_names,
+    dump,
+    groups_for,
+    merged_custom_fields,
+    resolve_choices,
+)
+from rapport.dedupe.merge.services import merge_check
 from rapport.dedupe.models import MergeRecord
+from rapport.dedupe.selectors import related_counts
 from rapport.dedupe.services import entity_model
 from rapport.people.api.schemas import OrganizationOut, PersonOut
-from rapport.people.models import Organization, Person
+from rapport.people.models import Organization, Person, PersonEmail, PersonPhone
 from rapport.people.selectors import organization_detail, person_detail
 
 router = Router(tags=["duplicates"])
@@ -39,6 +50,32 @@ class MergeIn(Schema):
     )
 
 
+class FieldPreviewOut(Schema):
+    name: str = Field(description="The field group, as named in a merge's `fields`.")
+    label: str
+    survivor: dict[str, Any]
+    duplicate: dict[str, Any]
+    choice: Literal["survivor", "duplicate"]
+    result: dict[str, Any] = Field(description="What the merged record will hold.")
+
+
+class MovingOut(Schema):
+    kind: str
+    count: int
+
+
+class MergePreviewOut(Schema):
+    survivor_id: int
+    duplicate_id: int
+    survivor_version: int
+    duplicate_version: int = Field(description="Send it back as `duplicate_version` to merge.")
+    fields: list[FieldPreviewOut]
+    custom_fields: dict[str, Any] = Field(description="The merged custom fields.")
+    emails: list[str] = Field(description="People: every e-mail the merged person keeps.")
+    phones: list[str] = Field(description="People: every phone the merged person keeps.")
+    moving: list[MovingOut] = Field(description="Rows that move from the duplicate.")
+
+
 class UndoOut(Schema):
     merge_id: int
     entity: str
@@ -57,6 +94,70 @@ def _latest_merge(entity: str, survivor_id: int, merged_id: int) -> MergeRecord 
     return MergeRecord.objects.filter(
         entity=entity, survivor_id=survivor_id, merged_id=merged_id, undone_at__isnull=True
     ).first()
+
+
+def _kept(model: type[PersonEmail] | type[PersonPhone], column: str, ids: list[int]) -> list[str]:
+    rows = model.objects.filter(person_id__in=ids).order_by("-is_primary", "id")
+    kept: dict[str, int] = {}
+    for person_id, value in rows.values_list("person_id", column):
+        kept.setdefault(value, ids.index(person_id))
+    return sorted(kept, key=lambda value: kept[value])  # the survivor's first
+
+
+def _preview(user: User, survivor: Record, duplicate: Record, payload: MergeIn) -> dict[str, Any]:
+    merge_check(user, survivor, duplicate)  # what the merge itself would refuse
+    check_choice_names(survivor, payload.fields)
+    choices = resolve_choices(survivor, duplicate, payload.fields)
+    fields = []
+    for group in groups_for(survivor):
+        ours = {name: dump(getattr(survivor, name)) for name in group.fields}
+        theirs = {name: dump(getattr(duplicate, name)) for name in group.fields}
+        choice = choices[group.name]
+        fields.append({"name": group.name, "label": group.label, "survivor": ours,
+                       "duplicate": theirs, "choice": choice,
+                       "result": theirs if choice == DUPLICATE else ours})  # fmt: skip
+    ids = [survivor.pk, duplicate.pk]
+    is_person = isinstance(survivor, Person)
+    return {
+        "survivor_id": survivor.pk, "duplicate_id": duplicate.pk,
+        "survivor_version": survivor.version, "duplicate_version": duplicate.version,
+        "fields": fields, "custom_fields": merged_custom_fields(survivor, duplicate),
+        "emails": _kept(PersonEmail, "email", ids) if is_person else [],
+        "phones": _kept(PersonPhone, "number", ids) if is_person else [],
+        "moving": [{"kind": kind, "count": n} for kind, n in related_counts(duplicate)],
+    }  # fmt: skip
+
+
+@router.post(
+    "/people/{person_id}/merge/preview",
+    response={200: MergePreviewOut, **WRITE_ERRORS},
+    summary="Preview a merge of people",
+)
+def preview_people_merge(request: HttpRequest, person_id: int, payload: MergeIn) -> dict[str, Any]:
+    """What `POST /people/{person_id}/merge` with this body would do, changing nothing:
+    each field group's two values, the side chosen (yours, else the most recent non-empty
+    value) and the result; the e-mails and phones kept; the rows that would move. You
+    must be able to edit both people, as for the merge."""
+    user = current_user(request)
+    survivor = access_record(Person.objects.all(), user, pk=person_id, for_write=True)
+    duplicate = access_record(Person.objects.all(), user, pk=payload.duplicate_id, for_write=True)
+    return _preview(user, survivor, duplicate, payload)
+
+
+@router.post(
+    "/organizations/{organization_id}/merge/preview",
+    response={200: MergePreviewOut, **WRITE_ERRORS},
+    summary="Preview a merge of organisations",
+)
+def preview_organizations_merge(
+    request: HttpRequest, organization_id: int, payload: MergeIn
+) -> dict[str, Any]:
+    """As for people: what the merge would do, changing nothing."""
+    user = current_user(request)
+    orgs = Organization.objects.all()
+    survivor = access_record(orgs, user, pk=organization_id, for_write=True)
+    duplicate = access_record(orgs, user, pk=payload.duplicate_id, for_write=True)
+    return _preview(user, survivor, duplicate, payload)
 
 
 @router.post(

@@ -100,3 +100,70 @@ def test_organisations_merge_too(client: Client, workspace: Any, make_org: Any) 
     assert response.status_code == 200
     assert response.json()["name"] == "Acme GmbH" and response.json()["domain"] == "acme.de"
     assert Organization.objects.get(pk=twin.pk).is_deleted
+
+
+def _preview(client: Client, survivor: Any, body: dict[str, Any]) -> Any:
+    kind = "people" if isinstance(survivor, Person) else "organizations"
+    return client.post(f"/api/v1/{kind}/{survivor.pk}/merge/preview", body,
+                       content_type="application/json")  # fmt: skip
+
+
+def test_a_preview_shows_each_choice_and_the_result_and_changes_nothing(
+    client: Client, workspace: Any, make_person: Any
+) -> None:
+    from rapport.activities.services import activity_log
+    from rapport.dedupe.selectors import related_counts
+
+    # Given Ana, and a twin edited later, with a title Ana lacks, another spelling, a phone
+    # and a note
+    ana = make_person(emails=["ana@example.com"])
+    twin = make_person(last_name="Sousa", title="Buyer", emails=["ana.s@example.com"],
+                       phones=["+44 20 7946 0000"])  # fmt: skip
+    activity_log(actor=workspace.rep, kind="note",
+                 data={"body": "Met at the fair", "people": [twin.pk]})  # fmt: skip
+    client.force_login(workspace.rep)
+    # When a script previews the merge, keeping Ana's last name
+    before = Person.objects.get(pk=ana.pk).version
+    response = _preview(client, ana, {"duplicate_id": twin.pk,
+                                      "fields": {"last_name": "survivor"}})  # fmt: skip
+    # Then it sees each field group's two sides, the side taken and the result
+    assert response.status_code == 200, response.content
+    body = response.json()
+    fields = {f["name"]: f for f in body["fields"]}
+    assert fields["last_name"]["choice"] == "survivor"
+    assert fields["last_name"]["result"] == {"last_name": "Souza"}
+    assert fields["last_name"]["duplicate"] == {"last_name": "Sousa"}
+    assert fields["title"]["choice"] == "duplicate"  # the only non-empty one
+    assert fields["title"]["result"] == {"title": "Buyer"}
+    # And every e-mail and phone kept, the survivor's first, and what moves over
+    assert body["emails"] == ["ana@example.com", "ana.s@example.com"]
+    assert body["phones"] == ["+442079460000"]
+    moving = {m["kind"]: m["count"] for m in body["moving"]}
+    assert moving == dict(related_counts(twin)) and any("activit" in k for k in moving)
+    assert (body["survivor_version"], body["duplicate_version"]) == (ana.version, twin.version)
+    # And nothing changed: the merge can then be made with the version shown
+    assert Person.objects.get(pk=ana.pk).version == before
+    assert not Person.objects.get(pk=twin.pk).is_deleted and not MergeRecord.objects.exists()
+    merged = _merge(client, ana, {"duplicate_id": twin.pk, "fields": {"last_name": "survivor"},
+                                  "duplicate_version": body["duplicate_version"]})  # fmt: skip
+    assert merged.status_code == 200 and merged.json()["title"] == "Buyer"
+
+
+def test_a_preview_refuses_what_the_merge_refuses(
+    client: Client, workspace: Any, make_person: Any, make_org: Any
+) -> None:
+    ana, twin = make_person(), make_person()
+    sams = make_person(actor=workspace.other_rep)
+    client.force_login(workspace.rep)
+    assert _preview(client, ana, {"duplicate_id": ana.pk}).status_code == 422
+    assert _preview(client, ana, {"duplicate_id": sams.pk}).status_code == 404
+    bad = _preview(client, ana, {"duplicate_id": twin.pk, "fields": {"shoe_size": "survivor"}})
+    assert bad.status_code == 422
+    client.force_login(workspace.viewer)
+    assert _preview(client, ana, {"duplicate_id": twin.pk}).status_code == 403
+    # Organisations preview too
+    acme, acme_twin = make_org(name="Acme GmbH"), make_org(name="ACME", domain="acme.de")
+    client.force_login(workspace.rep)
+    body = _preview(client, acme, {"duplicate_id": acme_twin.pk}).json()
+    assert {f["name"]: f["result"] for f in body["fields"]}["domain"] == {"domain": "acme.de"}
+    assert body["emails"] == [] and body["phones"] == []

@@ -135,6 +135,13 @@ API: dict[tuple[str, str], Case] = {
         frozenset(EDITS_RECORD),
         effect=lambda w: DuplicatePair.objects.get(pk=w.extra["pair"].pk).status == "dismissed",
     ),
+    # A preview changes nothing; it needs the rights the merge needs.
+    ("POST", "/people/{person_id}/merge/preview"): Case(
+        "POST", frozenset(EDITS_RECORD), data=lambda w: {"duplicate_id": w.extra["twin"].pk}
+    ),
+    ("POST", "/organizations/{organization_id}/merge/preview"): Case(
+        "POST", frozenset(EDITS_RECORD), data=lambda w: {"duplicate_id": w.extra["org_twin"].pk}
+    ),
     ("POST", "/people/{person_id}/merge"): Case(
         "POST",
         frozenset(EDITS_RECORD),
