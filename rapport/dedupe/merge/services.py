@@ -32,6 +32,7 @@ from rapport.dedupe.services import decision_record
 from rapport.people.models import Affiliation, Organization, Person, PersonEmail, PersonPhone
 from rapport.people.search import build_search_text
 from rapport.people.services import person_refresh_search
+from rapport.people.services.persons import people_refresh_search
 
 # A person's rows with an ``is_primary`` flag: after a merge only the chosen one stays primary.
 PERSON_PRIMARY_ROWS: tuple[tuple[type[Any], str], ...] = (
@@ -99,7 +100,7 @@ def _lock(record: Record) -> Record:
     return type(record).objects.select_for_update().get(pk=record.pk)
 
 
-def _check(actor: User, survivor: Record, duplicate: Record) -> None:
+def merge_check(actor: User, survivor: Record, duplicate: Record) -> None:
     require_writer(actor)
     if survivor.pk == duplicate.pk:
         raise ValidationFailed({"duplicate": ["Choose two different records."]})
@@ -130,7 +131,7 @@ def _merge(
     versions: tuple[int | None, int | None] = (None, None),
 ) -> Record:
     survivor, duplicate = _lock(survivor), _lock(duplicate)
-    _check(merged_by, survivor, duplicate)
+    merge_check(merged_by, survivor, duplicate)
     _check_versions(survivor, duplicate, versions)
     entity = entity_of(survivor)
     choices = resolve_choices(survivor, duplicate, field_choices)
@@ -173,9 +174,8 @@ def _refresh_people_of(moves: list[dict[str, Any]]) -> None:
     """People found by their organisation's name: those whose affiliation moved."""
     label = Affiliation._meta.label_lower
     moved = [pk for m in moves if m["model"] == label for pk in m["pks"]]
-    for person in Person.objects.filter(affiliations__pk__in=moved).distinct():
-        person_refresh_search(person)
-        person.save(update_fields=["search_text"])
+    if moved:  # an organisation merge moves all its people: a few queries, not one each
+        people_refresh_search(Person.objects.filter(affiliations__pk__in=moved).distinct())
 
 
 def person_merge(
