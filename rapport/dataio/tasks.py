@@ -27,8 +27,8 @@ def run_import_task(job_id: int) -> None:
 
 @db_task(retries=3, retry_delay=30)
 def refresh_duplicate_keys(person_ids: list[int]) -> None:
-    """The duplicate check's keys of people an import batch wrote: built here, beside the
-    import rather than inside it, as they cost more than writing the people themselves."""
+    """The duplicate check's keys of people an import batch changed (people it creates get
+    theirs in the batch itself; a change needs the person's other rows, read back here)."""
     from rapport.dedupe.keys import person_keys_refresh
 
     person_keys_refresh(person_ids)
