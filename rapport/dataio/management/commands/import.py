@@ -75,7 +75,7 @@ class Command(BaseCommand):
             "--batch-rows",
             type=int,
             default=None,
-            help="Rows written per transaction (default 5,000).",
+            help="Rows written per transaction (default: 5,000, up to 25,000 for big files).",
         )
         parser.add_argument("--quiet", action="store_true", help="No progress bar.")  # fmt: skip
 
