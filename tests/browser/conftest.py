@@ -74,12 +74,19 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 860})
     context.set_default_timeout(10_000)
     tab = context.new_page()
+    # Every page must work under the Content-Security-Policy: Chromium reports what it
+    # refused on the console, and the test fails on it.
+    refused: list[str] = []
+    tab.on(
+        "console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None
+    )
     yield tab
     # Let requests the page still has in flight (an HTMX panel loading after the last
     # step) finish before the database is emptied under the live server.
     with contextlib.suppress(Exception):
         tab.wait_for_load_state("networkidle", timeout=5_000)
     context.close()
+    assert not refused, refused
 
 
 @pytest.fixture(autouse=True)
