@@ -288,6 +288,9 @@ class OrganizationForm(RecordForm):
     entity = CustomFieldEntity.ORGANIZATION
     name = forms.CharField(max_length=200)
     domain = forms.CharField(max_length=253, required=False, help_text="e.g. example.com")
+    phone = forms.CharField(
+        max_length=40, required=False, help_text="The main number; add the country code, e.g. +44"
+    )
     industry = forms.CharField(max_length=100, required=False)
     size = forms.ChoiceField(choices=OrganizationSize.choices, required=False, label="Employees")
     relationship_type = forms.ChoiceField(
@@ -299,14 +302,15 @@ class OrganizationForm(RecordForm):
     postcode = forms.CharField(max_length=20, required=False)
     country = forms.CharField(max_length=2, required=False, help_text="Two-letter code, e.g. US")
 
-    TEXT_FIELDS = ("name", "domain", "industry", *ADDRESS_FIELDS)
+    TEXT_FIELDS = ("name", "domain", "phone", "industry", *ADDRESS_FIELDS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         org = self.instance
         if isinstance(org, Organization):
             self.initial.update({f: getattr(org, f) for f in self.TEXT_FIELDS})
-            self.initial.update(size=org.size, relationship_type=org.relationship_type)
+            self.initial.update(size=org.size, relationship_type=org.relationship_type,
+                                phone=phone_display(org.phone) if org.phone else "")  # fmt: skip
 
     def to_service_data(self) -> dict[str, Any]:
         cd = self.cleaned_data

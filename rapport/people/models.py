@@ -80,6 +80,8 @@ class Address(models.Model):
 class Organization(OwnedRecord, Address):
     name = models.CharField(max_length=200)
     domain = models.CharField(max_length=253, blank=True, db_index=True)
+    # The switchboard number, E.164 like PersonPhone.number (blank when unknown).
+    phone = models.CharField(max_length=20, blank=True, help_text="E.164")
     industry = models.CharField(max_length=100, blank=True)
     size = models.CharField(max_length=10, blank=True, choices=OrganizationSize.choices)
     relationship_type = models.CharField(

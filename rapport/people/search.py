@@ -40,6 +40,11 @@ def build_search_text(
     return fold(" ".join(parts))
 
 
+def organization_search_text(*, name: str, domain: str, phone: str) -> str:
+    """An organisation's search text: its name, switchboard number and web domain."""
+    return build_search_text(names=[name], phones=[phone] if phone else (), extra=[domain])
+
+
 def query_tokens(query: str) -> list[str]:
     return _TOKEN.findall(fold(query))[:MAX_TOKENS]
 

@@ -199,6 +199,7 @@ class OrganizationOut(Schema):
     id: int
     name: str
     domain: str
+    phone: str = Field(description="The main (switchboard) number in E.164, or empty.")
     industry: str
     size: OrganizationSize
     relationship_type: RelationshipType
@@ -236,6 +237,9 @@ class OrganizationIn(InputSchema):
 
     name: str | None = None
     domain: str | None = None
+    phone: str | None = Field(
+        None, description="The main number; read with the default region unless it starts with +."
+    )
     industry: str | None = None
     size: OrganizationSize | None = None
     relationship_type: RelationshipType | None = None

@@ -15,8 +15,8 @@ from rapport.core.models import AuditAction
 from rapport.dedupe.keys import person_keys_refresh
 from rapport.people.custom_fields import clean_custom_fields
 from rapport.people.models import Organization, OrganizationSize, Person, RelationshipType
-from rapport.people.normalize import InvalidValue, normalize_domain
-from rapport.people.search import build_search_text
+from rapport.people.normalize import InvalidValue, clean_text, normalize_domain, normalize_phone
+from rapport.people.search import organization_search_text
 from rapport.people.services.common import (
     apply_text,
     assign_owner_team,
@@ -36,7 +36,7 @@ ORG_TEXT_FIELDS = {
 
 def _org_snapshot(org: Organization) -> dict[str, Any]:
     snap = {f: getattr(org, f) for f in ORG_TEXT_FIELDS}
-    snap.update(domain=org.domain, size=org.size, relationship_type=org.relationship_type,
+    snap.update(domain=org.domain, phone=org.phone, size=org.size, relationship_type=org.relationship_type,
                 owner=org.owner_id, team=org.team_id, custom_fields=dict(org.custom_fields))  # fmt: skip
     if org.pk:
         snap["tags"] = sorted(org.tags.values_list("name", flat=True))
@@ -53,6 +53,8 @@ def _apply_org(*, actor: User, org: Organization, data: Mapping[str, Any]) -> di
             org.domain = normalize_domain(data["domain"] or "")
         except InvalidValue as exc:
             errors["domain"] = [str(exc)]
+    if "phone" in data:
+        _apply_phone(org, data["phone"], errors)
     assign_owner_team(actor=actor, record=org, data=data, errors=errors)
     if "custom_fields" in data:
         try:
@@ -70,8 +72,17 @@ def _apply_org(*, actor: User, org: Organization, data: Mapping[str, Any]) -> di
     return {"tags": data["tags"]} if "tags" in data else {}
 
 
+def _apply_phone(org: Organization, raw: Any, errors: dict[str, list[str]]) -> None:
+    """The switchboard number in E.164, read with the default region like a person's."""
+    text = clean_text(raw or "")
+    try:
+        org.phone = normalize_phone(text) if text else ""
+    except InvalidValue as exc:
+        errors["phone"] = [str(exc)]
+
+
 def _org_refresh_search(org: Organization) -> None:
-    org.search_text = build_search_text(names=[org.name], extra=[org.domain])
+    org.search_text = organization_search_text(name=org.name, domain=org.domain, phone=org.phone)
 
 
 @transaction.atomic
