@@ -104,6 +104,9 @@ class OrganizationCheckIn(Schema):
     )
     name: str = Field("", description='Legal forms do not matter: "Acme GmbH" finds "ACME".')
     domain: str = Field("", description="Web domain or address (free-mail domains are ignored).")
+    phone: str = Field(
+        "", description="The main number, in any format the organisation form takes."
+    )
     street: str = ""
     postcode: str = ""
     city: str = ""
@@ -134,8 +137,8 @@ def check_organization(request: HttpRequest, payload: OrganizationCheckIn) -> di
     """Organisations you may see that are likely the one described, best first, with a
     score and reasons ("same name", "same domain", "same address"…). Nothing is saved."""
     data = payload.model_dump()
-    if not (data["name"].strip() or data["domain"].strip()):
-        raise ValidationFailed({"name": ["Give a name or a domain to check."]})
+    if not (data["name"].strip() or data["domain"].strip() or data["phone"].strip()):
+        raise ValidationFailed({"name": ["Give a name, a domain or a phone to check."]})
     profile = organization_profile_from_data(data)
     return _check(request, Entity.ORGANIZATION, profile, payload.organization_id, payload)
 

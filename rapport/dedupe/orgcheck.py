@@ -45,7 +45,7 @@ def organization_profile_from_data(data: Mapping[str, Any]) -> Profile:
     """A profile of an organisation not saved yet, from form or API fields."""
     return {
         key: str(data.get(key) or "").strip()
-        for key in ("name", "domain", "street", "postcode", "city")
+        for key in ("name", "domain", "phone", "street", "postcode", "city")
     }
 
 

@@ -1,7 +1,7 @@
 """Blocking keys and profiles of organisations, in the same tables as people's.
 
 An organisation's keys: its name without legal suffixes ("Acme GmbH", "ACME Gmbh."
-and "Acme" share one), its company web domain, and its name's sound with its
+and "Acme" share one), its company web domain, its phone (E.164), and its name's sound with its
 city or postcode (catches "Acme" typed "Acne" in the same place). Kept fresh on
 every save of an organisation (``rapport.dedupe.signals``: create, rename, edit,
 trash, restore, merge) and rebuilt in full by the organisation scan.
@@ -29,6 +29,7 @@ def organization_keys(profile: Profile) -> list[tuple[str, int]]:
     values = {
         "org_name": org.name,
         "org_domain": org.domain,
+        "org_phone": org.phone,
         "org_sound_city": f"{sound}|{org.city}" if sound and org.city else "",
         "org_sound_postcode": f"{sound}|{org.postcode}" if sound and org.postcode else "",
     }

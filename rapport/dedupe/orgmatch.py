@@ -1,8 +1,8 @@
-"""Duplicate organisations: the name without legal suffixes, the web domain, the place.
+"""Duplicate organisations: the name without legal suffixes, the web domain, the phone, the place.
 
 Organisations are few next to people and their evidence is simpler, so the
-scan blocks on the normalised name, the domain and (name sound, city), and
-scores each pair with fixed weights of evidence in bits, like the people
+scan blocks on the normalised name, the domain, the phone and (name sound, city),
+and scores each pair with fixed weights of evidence in bits, like the people
 matcher's Fellegi-Sunter weights.
 """
 
@@ -15,13 +15,14 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from rapport.dedupe.profiles import Profile
+from rapport.dedupe.profiles import Profile, default_region
 from rapport_analytics.matching.normalise import (
     normalise_domain,
     normalise_name,
     normalise_organisation,
     normalise_postcode,
     normalise_street,
+    phone_or_blank,
 )
 from rapport_analytics.matching.phonetic import soundex
 from rapport_analytics.matching.records import FREE_MAIL_DOMAINS
@@ -36,6 +37,7 @@ class NormalisedOrg:
     id: int
     name: str
     domain: str
+    phone: str
     street: str
     postcode: str
     city: str
@@ -55,12 +57,14 @@ class OrgPair:
 
 def normalised_org(pk: int, profile: Profile) -> NormalisedOrg:
     """An organisation as compared: name without legal suffixes, a company domain (never a
-    free-mail one), street, postcode and city in matching form."""
+    free-mail one), the phone in E.164 (blank if unreadable), street, postcode and city in
+    matching form."""
     domain = normalise_domain(profile.get("domain") or "")
     return NormalisedOrg(
         id=pk,
         name=normalise_organisation(profile.get("name") or ""),
         domain="" if domain in FREE_MAIL_DOMAINS else domain,
+        phone=phone_or_blank(profile.get("phone") or "", default_region=default_region()),
         street=normalise_street(profile.get("street") or ""),
         postcode=normalise_postcode(profile.get("postcode") or ""),
         city=normalise_name(profile.get("city") or ""),
@@ -92,6 +96,16 @@ def compare(a: NormalisedOrg, b: NormalisedOrg) -> tuple[float, tuple[str, ...]]
         else:
             bits -= 3
             reasons.append("different domain")
+    # A switchboard number is as telling as a domain: on its own it does not outweigh
+    # names that disagree (group companies and shared offices share a number). Companies
+    # keep several numbers more often than several domains, so a different one counts less.
+    if a.phone and b.phone:
+        if a.phone == b.phone:
+            bits += 6
+            reasons.insert(1 if reasons and reasons[0] == "same domain" else 0, "same phone")
+        else:
+            bits -= 2
+            reasons.append("different phone")
     same_place = bool(a.postcode and a.postcode == b.postcode) or bool(a.city and a.city == b.city)
     if a.street and a.street == b.street and same_place:
         bits += 3
@@ -109,6 +123,7 @@ def _blocks(orgs: list[NormalisedOrg]) -> Iterable[list[NormalisedOrg]]:
     for key in (
         lambda o: o.name,
         lambda o: o.domain,
+        lambda o: o.phone,
         lambda o: f"{o.name_sound}|{o.city}" if o.name and o.city else "",
     ):
         groups: dict[str, list[NormalisedOrg]] = defaultdict(list)

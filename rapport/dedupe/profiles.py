@@ -21,7 +21,7 @@ Profile = dict[str, Any]
 CHUNK = 20_000
 PERSON_COLUMNS = ("pk", "first_name", "last_name", "email", "phone", "street", "postcode", "city",
                   "birthday")  # fmt: skip
-ORG_COLUMNS = ("pk", "name", "domain", "street", "postcode", "city")
+ORG_COLUMNS = ("pk", "name", "domain", "phone", "street", "postcode", "city")
 
 
 def default_region() -> str:
@@ -152,8 +152,9 @@ def profile_label(entity: str, profile: Mapping[str, Any]) -> str:
 
 
 def _org_profile(row: Sequence[Any]) -> Profile:
-    _, name, domain, street, postcode, city = row
-    return {"name": name, "domain": domain, "street": street, "postcode": postcode, "city": city}
+    _, name, domain, phone, street, postcode, city = row
+    return {"name": name, "domain": domain, "phone": phone, "street": street,
+            "postcode": postcode, "city": city}  # fmt: skip
 
 
 def organization_profiles(org_ids: Sequence[int]) -> dict[int, Profile]:

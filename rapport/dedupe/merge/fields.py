@@ -51,6 +51,7 @@ PERSON_GROUPS = (
 ORG_GROUPS = (
     FieldGroup("name", "Name", ("name",)),
     FieldGroup("domain", "Domain", ("domain",)),
+    FieldGroup("phone", "Phone", ("phone",)),
     FieldGroup("industry", "Industry", ("industry",)),
     FieldGroup("size", "Employees", ("size",)),
     FieldGroup("relationship_type", "Relationship", ("relationship_type",)),

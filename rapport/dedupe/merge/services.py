@@ -30,7 +30,7 @@ from rapport.dedupe.merge.relations import move_back, move_related
 from rapport.dedupe.models import Decision, DuplicateDecision, Entity, MergeRecord
 from rapport.dedupe.services import decision_record
 from rapport.people.models import Affiliation, Organization, Person, PersonEmail, PersonPhone
-from rapport.people.search import build_search_text
+from rapport.people.search import organization_search_text
 from rapport.people.services import person_refresh_search
 from rapport.people.services.persons import people_refresh_search
 
@@ -93,7 +93,9 @@ def _refresh_search(record: Record) -> None:
     if isinstance(record, Person):
         person_refresh_search(record)
     else:
-        record.search_text = build_search_text(names=[record.name], extra=[record.domain])
+        record.search_text = organization_search_text(
+            name=record.name, domain=record.domain, phone=record.phone
+        )
 
 
 def _lock(record: Record) -> Record:

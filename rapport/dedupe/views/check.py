@@ -59,7 +59,7 @@ def _form_candidates(
             return []
     else:
         profile = organization_profile_from_data(post)
-        if not (profile["name"] or profile["domain"]):
+        if not (profile["name"] or profile["domain"] or profile["phone"]):
             return []
     return duplicates_of(entity, user=user, profile=profile, record_id=record_id, limit=5)
 
