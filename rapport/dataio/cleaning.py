@@ -317,6 +317,8 @@ def clean_row(config: CleanConfig, line: int, cells: Sequence[str]) -> CleanRow:
             row.search_text = person_search_text(row)
     elif not row.values.get("name") and not row.errors:
         row.errors.append(("", "", "has no organisation name"))
+    if row.phones and config.entity != "person":  # an organisation's one number: the first
+        row.values["phone"] = row.phones[0]
     return row
 
 

@@ -29,7 +29,8 @@ PERSON_FIELDS: dict[str, str] = {
     "country": "Country", "source": "Source", "owner": "Owner (username or e-mail)",
 }  # fmt: skip
 ORG_FIELDS: dict[str, str] = {
-    "external_id": "External id", "name": "Name", "domain": "Domain", "industry": "Industry",
+    "external_id": "External id", "name": "Name", "domain": "Domain", "phone": "Phone",
+    "industry": "Industry",
     "size": "Size", "relationship_type": "Relationship", "tags": "Tags", "street": "Street",
     "city": "City", "region": "Region", "postcode": "Postcode", "country": "Country",
     "owner": "Owner (username or e-mail)",
@@ -84,6 +85,9 @@ _ORG_SYNONYMS: dict[str, Sequence[str]] = {
     "name": ["name", "company", "company name", "organization", "organisation",
              "organization name", "account name", "account"],
     "domain": ["domain", "company domain name", "website", "web site", "url", "domain name"],
+    "phone": ["phone", "phone number", "telephone", "tel", "company phone", "main phone",
+              "account phone", "business phone", "office phone", "work phone", "switchboard",
+              "primary phone", "phone main", "phone work"],
     "industry": ["industry", "sector"],
     "size": ["size", "employees", "number of employees", "company size", "headcount"],
     "relationship_type": ["relationship", "relationship type", "type", "account type",

@@ -20,9 +20,9 @@ from rapport.dataio.engine.common import (
 )
 from rapport.dataio.models import Entity, ExternalId
 from rapport.people.models import Organization
-from rapport.people.search import build_search_text
+from rapport.people.search import organization_search_text
 
-SCALARS = ("name", "domain", "industry", "size", "relationship_type", "street", "city", "region",
+SCALARS = ("name", "domain", "phone", "industry", "size", "relationship_type", "street", "city", "region",
            "postcode", "country")  # fmt: skip
 
 
@@ -102,7 +102,9 @@ def _write_round(ctx: ImportContext, items: list[tuple[tuple[int | None, int | N
                                updated_at=ctx.now, custom_fields=row.custom)  # fmt: skip
             for field, value in row.values.items():
                 setattr(org, field, value)
-            org.search_text = build_search_text(names=[org.name], extra=[org.domain])
+            org.search_text = organization_search_text(
+                name=org.name, domain=org.domain, phone=org.phone
+            )
             creates.append(org)
             create_rows.append(row)
         elif not can_edit(ctx.actor, orgs[pk]):
@@ -171,7 +173,9 @@ def _update(ctx: ImportContext, updates: list[tuple[Organization, CleanRow]],
         if changes:
             org.version += 1
             org.updated_at = ctx.now
-            org.search_text = build_search_text(names=[org.name], extra=[org.domain])
+            org.search_text = organization_search_text(
+                name=org.name, domain=org.domain, phone=org.phone
+            )
             changed_orgs.append(org)
             audits.append((org.pk, {**json.loads(json.dumps(changes, default=str)),
                                     "import": [None, ctx.label]}))  # fmt: skip

@@ -63,6 +63,7 @@ def _org_columns() -> list[Column]:
         ("Rapport id", lambda o: o.pk),
         ("Name", lambda o: o.name),
         ("Domain", lambda o: o.domain),
+        ("Phone", lambda o: o.phone),
         ("Industry", lambda o: o.industry),
         ("Size", lambda o: o.size),
         ("Relationship", lambda o: o.relationship_type),
