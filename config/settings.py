@@ -131,6 +131,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "people:person_list"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for a day
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lock an account+address pair out after five failures in a row, for 15 minutes.

@@ -2,6 +2,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from rapport.accounts import views
+from rapport.accounts.password_reset import reset_views
+
+reset = reset_views()
 
 app_name = "accounts"
 urlpatterns = [
@@ -28,6 +31,10 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
+    path("password/reset/", reset["request"], name="password_reset"),
+    path("password/reset/sent/", reset["done"], name="password_reset_done"),
+    path("password/reset/<uidb64>/<token>/", reset["confirm"], name="password_reset_confirm"),
+    path("password/reset/complete/", reset["complete"], name="password_reset_complete"),
     path("settings/", views.settings_index_view, name="settings"),
     path("settings/users/", views.user_list_view, name="user_list"),
     path("settings/users/<int:pk>/", views.user_edit_view, name="user_edit"),

@@ -41,6 +41,13 @@ PAGES: dict[str, list[Case]] = {
     "accounts:logout": [Case("POST", frozenset(EVERYONE), ends_at_login=True)],
     "accounts:password_change": [Case("GET", frozenset(EVERYONE))],
     "accounts:password_change_done": [Case("GET", frozenset(EVERYONE))],
+    # A forgotten password: open to anyone, and the link itself is the credential.
+    "accounts:password_reset": [Case("GET", frozenset(PUBLIC))],
+    "accounts:password_reset_done": [Case("GET", frozenset(PUBLIC))],
+    "accounts:password_reset_confirm": [
+        Case("GET", frozenset(PUBLIC), kwargs=lambda w: {"uidb64": "MQ", "token": "set-password"})
+    ],
+    "accounts:password_reset_complete": [Case("GET", frozenset(PUBLIC))],
     "accounts:settings": [Case("GET", frozenset(ADMIN))],
     "accounts:user_list": [
         Case("GET", frozenset(ADMIN)),

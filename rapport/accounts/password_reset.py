@@ -1,0 +1,73 @@
+"""Forgotten passwords: Django's reset views, with links to our own address and a cap.
+
+The e-mailed link is built from ``RAPPORT_BASE_URL``, never from the request's Host
+header, which a visitor controls. The page answers the same whether or not an account
+has the address (nobody learns who has one), and one address gets at most
+``RESETS_PER_HOUR`` messages, so the form cannot be used to flood someone's inbox.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.urls import reverse_lazy
+
+logger = logging.getLogger(__name__)
+RESETS_PER_HOUR = 3
+
+
+def _allowed(email: str) -> bool:
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+    key = f"password-reset:{digest}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        sent = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        sent = 1
+    return sent <= RESETS_PER_HOUR
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        if not _allowed(form.cleaned_data["email"]):
+            logger.warning("password reset: hourly cap reached for an address; nothing sent")
+            return HttpResponse(status=302, headers={"Location": str(self.success_url)})
+        base = urlsplit(str(settings.RAPPORT["BASE_URL"]))
+        form.save(
+            domain_override=base.netloc, use_https=base.scheme == "https",
+            from_email=settings.DEFAULT_FROM_EMAIL, request=self.request,
+            subject_template_name=self.subject_template_name,
+            email_template_name=self.email_template_name,
+        )  # fmt: skip
+        return HttpResponse(status=302, headers={"Location": str(self.success_url)})
+
+
+def reset_views() -> dict[str, Any]:
+    """The four views, as urls.py mounts them."""
+    return {
+        "request": PasswordResetView.as_view(),
+        "done": auth_views.PasswordResetDoneView.as_view(
+            template_name="accounts/password_reset_done.html"
+        ),
+        "confirm": auth_views.PasswordResetConfirmView.as_view(
+            template_name="accounts/password_reset_confirm.html",
+            success_url=reverse_lazy("accounts:password_reset_complete"),
+        ),
+        "complete": auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_complete.html"
+        ),
+    }
