@@ -148,22 +148,22 @@ print(jobs, round(time.perf_counter() - start, 2))
 """
 
 
-def _people_with_keys(db: str, data_dir: Path, pg_url: str) -> dict[str, int]:
-    env = _env(db, data_dir, pg_url)
+def _shell(db: str, data_dir: Path, pg_url: str, code: str) -> list[str]:
+    """The last two words ``rapport shell -c code`` prints, in the benchmark's database."""
     rapport = str(Path(sys.executable).with_name("rapport"))
-    done = subprocess.run([rapport, "shell", "-c", KEYED], env=env, capture_output=True,
-                          text=True, check=True)  # fmt: skip
-    people, keyed = done.stdout.split()[-2:]
+    done = subprocess.run([rapport, "shell", "-c", code], env=_env(db, data_dir, pg_url),
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    return done.stdout.split()[-2:]
+
+
+def _people_with_keys(db: str, data_dir: Path, pg_url: str) -> dict[str, int]:
+    people, keyed = _shell(db, data_dir, pg_url, KEYED)
     return {"people": int(people), "with_duplicate_check_profile": int(keyed)}
 
 
 def _drain_key_jobs(db: str, data_dir: Path, pg_url: str) -> dict[str, Any]:
     """Run the queued duplicate-key jobs the way the worker would, and time them."""
-    env = _env(db, data_dir, pg_url)
-    rapport = str(Path(sys.executable).with_name("rapport"))
-    done = subprocess.run([rapport, "shell", "-c", DRAIN], env=env, capture_output=True,
-                          text=True, check=True)  # fmt: skip
-    jobs, seconds = done.stdout.split()[-2:]
+    jobs, seconds = _shell(db, data_dir, pg_url, DRAIN)
     return {"jobs": int(jobs), "seconds": float(seconds)}
 
 
