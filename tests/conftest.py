@@ -121,3 +121,17 @@ def make_org(workspace: Workspace) -> Callable[..., Any]:
         return organization_create(actor=actor or workspace.rep, data=data)
 
     return make
+
+
+@pytest.fixture
+def api_as(db: Any) -> Callable[[Any], Any]:
+    """A test client that sends ``Authorization: Bearer <a new token of user>``."""
+    from django.test import Client
+
+    from rapport.accounts.services import token_create
+
+    def make(user: Any) -> Client:
+        _, secret = token_create(user=user, name="tests")
+        return Client(headers={"Authorization": f"Bearer {secret}"})
+
+    return make

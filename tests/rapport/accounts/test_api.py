@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-import pytest
 from django.test import Client
 
-from rapport.accounts.services import token_create
-
 JSON = "application/json"
-
-
-@pytest.fixture
-def api_as(db: Any) -> Callable[[Any], Client]:
-    def make(user: Any) -> Client:
-        _, secret = token_create(user=user, name="tests")
-        return Client(headers={"Authorization": f"Bearer {secret}"})
-
-    return make
 
 
 def test_me_describes_the_caller(workspace: Any, api_as: Any) -> None:

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-import pytest
-from django.test import Client
-
-from rapport.accounts.services import token_create, workspace_set_visibility
+from rapport.accounts.services import workspace_set_visibility
 from rapport.core.models import AuditEvent
 from rapport.people.models import CustomFieldDefinition, Person
 
@@ -16,15 +12,6 @@ JSON = "application/json"
 PEOPLE = "/api/v1/people"
 ORGS = "/api/v1/organizations"
 FIELDS = "/api/v1/custom-fields"
-
-
-@pytest.fixture
-def api_as(db: Any) -> Callable[[Any], Client]:
-    def make(user: Any) -> Client:
-        _, secret = token_create(user=user, name="tests")
-        return Client(headers={"Authorization": f"Bearer {secret}"})
-
-    return make
 
 
 def names(response: Any) -> list[str]:

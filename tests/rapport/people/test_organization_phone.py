@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from rapport.accounts.services import token_create
 from rapport.core.audit import audit_history
 from rapport.core.errors import ValidationFailed
 from rapport.people.models import Organization
@@ -18,15 +16,6 @@ from rapport.people.services import organization_update
 
 JSON = "application/json"
 ORGS = "/api/v1/organizations"
-
-
-@pytest.fixture
-def api_as(db: Any) -> Callable[[Any], Client]:
-    def make(user: Any) -> Client:
-        _, secret = token_create(user=user, name="tests")
-        return Client(headers={"Authorization": f"Bearer {secret}"})
-
-    return make
 
 
 # --- the service ---------------------------------------------------------------------------------

@@ -4,18 +4,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
-
-from rapport.accounts.services import token_create
-
-
-@pytest.fixture
-def api_as(db: Any) -> Callable[[Any], Client]:
-    def make(user: Any) -> Client:
-        _, secret = token_create(user=user, name="tests")
-        return Client(headers={"Authorization": f"Bearer {secret}"})
-
-    return make
 
 
 @pytest.fixture
