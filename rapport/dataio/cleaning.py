@@ -21,7 +21,6 @@ from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
 from rapport.dataio.countries import COUNTRY_CODES
 from rapport.dataio.fields import CUSTOM_PREFIX, MULTI_VALUED
-from rapport.dedupe.keys import profile_json, unsaved_keys
 from rapport.people.custom_fields import coerce_value
 from rapport.people.models import (
     ConsentStatus,
@@ -376,28 +375,3 @@ def _apply(config: CleanConfig, row: CleanRow, target: str, text: str,
         row.values[target] = value
     else:
         row.values[target] = text
-
-
-def match_profile(row: CleanRow) -> dict[str, Any]:
-    """What the duplicate check holds of the person this row creates (as
-    ``rapport.dedupe.profiles`` reads it back from the tables; the employer's domain
-    is the writer's to add, as only it knows the organisation)."""
-    v = row.values
-    return {
-        "first_name": v.get("first_name", ""), "last_name": v.get("last_name", ""),
-        "emails": list(row.emails), "phones": list(row.phones), "street": v.get("street", ""),
-        "postcode": v.get("postcode", ""), "city": v.get("city", ""),
-        "birth_date": v.get("birthday") or "", "organisation": row.organization, "domain": "",
-    }  # fmt: skip
-
-
-def with_match_keys(config: CleanConfig, rows: list[CleanRow]) -> list[CleanRow]:
-    """Give the good person rows their duplicate-check keys and profile: the helper
-    processes that clean the rows have the time, the writer does not."""
-    if config.entity != "person":
-        return rows
-    good = [r for r in rows if not r.errors]
-    profiles = [match_profile(r) for r in good]
-    for row, profile, hashes in zip(good, profiles, unsaved_keys(profiles), strict=True):
-        row.key_hashes, row.profile_json = hashes, profile_json(profile)
-    return rows

@@ -27,11 +27,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from rapport.accounts.models import User
-from rapport.dataio.cleaning import CleanConfig, CleanRow, clean_row, with_match_keys
+from rapport.dataio.cleaning import CleanConfig, CleanRow, clean_row
 from rapport.dataio.engine.common import BatchResult, ImportContext
 from rapport.dataio.engine.organizations import write_organizations
 from rapport.dataio.engine.people import write_people
 from rapport.dataio.fields import CUSTOM_PREFIX, KEYS, fields_for
+from rapport.dataio.matchkeys import with_match_keys
 from rapport.dataio.models import Entity, ImportIssue, ImportJob, JobStatus
 from rapport.dataio.readers import FileProblem, Row, Table, open_table
 from rapport.dataio.tasks import refresh_duplicate_keys, refresh_organization_keys
