@@ -97,6 +97,8 @@ class Organization(OwnedRecord, Address):
             models.Index(fields=["owner", "-updated_at"], name="org_owner_idx"),
             models.Index(fields=["team", "-updated_at"], name="org_team_idx"),
             models.Index(fields=["relationship_type", "-updated_at"], name="org_reltype_idx"),
+            # An import flags a row whose phone another organisation already has.
+            models.Index(fields=["phone"], name="org_phone_idx"),
         ]
 
     def __str__(self) -> str:

@@ -68,6 +68,9 @@ def _lookup(rows: list[CleanRow], source: str) -> dict[str, int]:
     alive = Organization.objects.alive().order_by("-id")
     for domain, pk in alive.filter(domain__in=domains).values_list("domain", "id"):
         found["d:" + domain] = pk
+    phones = {r.values["phone"] for r in rows if r.values.get("phone")}
+    for phone, pk in alive.filter(phone__in=phones).values_list("phone", "id"):
+        found["p:" + phone] = pk
     for name, pk in (
         alive.annotate(lname=Lower("name")).filter(lname__in=names).values_list("lname", "id")
     ):
@@ -94,9 +97,13 @@ def _write_round(ctx: ImportContext, items: list[tuple[tuple[int | None, int | N
     for (owner_id, team_id), row in items:
         pk = matched[id(row)]
         domain = row.values.get("domain")
+        phone = row.values.get("phone")
         if domain and found.get("d:" + domain) not in (None, pk):
             result.flag(job, row.line, "domain", domain,
                         f"possible duplicate: the same domain as organisation #{found['d:' + domain]}")  # fmt: skip
+        elif phone and found.get("p:" + phone) not in (None, pk):
+            result.flag(job, row.line, "phone", phone,
+                        f"possible duplicate: the same phone as organisation #{found['p:' + phone]}")  # fmt: skip
         if pk is None:
             org = Organization(owner_id=owner_id, team_id=team_id, created_at=ctx.now,
                                updated_at=ctx.now, custom_fields=row.custom)  # fmt: skip

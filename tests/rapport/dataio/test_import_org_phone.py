@@ -57,6 +57,23 @@ def test_organisations_import_their_phone_in_e164(workspace: Any, make_org: Any)
     assert globex.phone == "+14155552671"
 
 
+def test_a_row_with_another_organisations_phone_is_flagged_and_imported(
+    workspace: Any, make_org: Any
+) -> None:
+    # Given Globex holds a switchboard number
+    globex = make_org(name="Globex", phone="+1 415 555 2671")
+    # When a file brings a differently named company with that number, and Globex itself
+    text = ("Company name,Phone\n"
+            "Globex Holdings,(415) 555-2671\n"
+            "Globex,(415) 555-2671\n")  # fmt: skip
+    job = run(workspace.rep, text, entity="organization", name="companies.csv", key="name")
+    # Then the stranger is created but flagged against Globex; Globex's own row is not
+    assert counts(job) == (1, 0, 1, 1, 0)
+    issue = job.issues.get()
+    assert (issue.line, issue.column, issue.rejected) == (2, "phone", False)
+    assert issue.reason == f"possible duplicate: the same phone as organisation #{globex.pk}"
+
+
 def test_imported_organisations_are_found_by_phone(
     workspace: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
