@@ -10,21 +10,17 @@ messages in flight and one claim group (ten people), marked ``unconfirmed``.
 from __future__ import annotations
 
 import sqlite3
-import subprocess
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from rapport.campaigns.services.handoff import CONNECTIONS, MAX_CLAIM_GROUP
-from tests.rapport.campaigns.conftest import start_sink
 from tests.rapport.campaigns.test_worker_crash import (
     _kill_worker_after,
-    _rapport,
     _restart_until_sent,
     _status,
-    _stop_workers,
-    _worker_env,
+    crash_run,
 )
 
 RECIPIENTS = 3000
@@ -59,33 +55,23 @@ def _unconfirmed_addresses(db: Path) -> set[str]:
 @pytest.mark.real_worker
 @pytest.mark.slow
 def test_a_worker_killed_mid_fast_campaign_sends_nobody_twice(tmp_path: Path) -> None:
-    sink, controller = start_sink()
-    env = _worker_env(tmp_path, sink.port)
-    db = tmp_path / "data" / "rapport.sqlite3"
-    log = tmp_path / "worker.log"
-    workers: list[subprocess.Popen[bytes]] = []
-    try:
-        # Given a campaign to 3,000 people and a mail server that answers at once
-        _rapport("migrate", "--no-input", env=env)
-        assert "campaign" in _rapport("shell", "-c", SETUP, env=env).stdout
+    # Given a campaign to 3,000 people and a mail server that answers at once
+    with crash_run(tmp_path, SETUP) as run:
         # When the worker is killed outright in the middle of sending
-        before = _kill_worker_after(KILL_AFTER, sink=sink, env=env, log=log, workers=workers,
-                                    poll=0.002)  # fmt: skip
+        before = _kill_worker_after(KILL_AFTER, sink=run.sink, env=run.env, log=run.log,
+                                    workers=run.workers, poll=0.002)  # fmt: skip
         assert before < RECIPIENTS, "the campaign finished before the kill"
         # And a worker is started again
-        _restart_until_sent(env=env, log=log, db=db, workers=workers, timeout=180)
+        _restart_until_sent(env=run.env, log=run.log, db=run.db, workers=run.workers, timeout=180)
         # Then nobody received it twice
-        counts = Counter(r.rcpt_tos[0] for r in sink.received)
+        counts = Counter(r.rcpt_tos[0] for r in run.sink.received)
         assert max(counts.values()) == 1
         everyone = {f"p{i}@example.com" for i in range(RECIPIENTS)}
         assert set(counts) <= everyone
         # And everyone is sent or unconfirmed; those left out are few and all unconfirmed
-        _, statuses = _status(db)
+        _, statuses = _status(run.db)
         assert set(statuses) <= {"sent", "unconfirmed"}, statuses
         assert sum(statuses.values()) == RECIPIENTS
         missed = everyone - set(counts)
-        assert missed <= _unconfirmed_addresses(db)
+        assert missed <= _unconfirmed_addresses(run.db)
         assert len(missed) <= CONNECTIONS + MAX_CLAIM_GROUP
-    finally:
-        _stop_workers(workers)
-        controller.stop()

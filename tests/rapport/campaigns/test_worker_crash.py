@@ -15,6 +15,9 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -56,6 +59,33 @@ def _worker_env(tmp_path: Path, smtp_port: int) -> dict[str, str]:
         "RAPPORT_LOG_LEVEL": "WARNING",
     })  # fmt: skip
     return env
+
+
+@dataclass
+class CrashRun:
+    """A campaign scheduled in a fresh SQLite folder, its mail server, its workers."""
+
+    sink: Sink
+    env: dict[str, str]
+    db: Path
+    log: Path
+    workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+
+@contextmanager
+def crash_run(tmp_path: Path, setup: str, *, delay: float = 0.0) -> Iterator[CrashRun]:
+    """Migrate, run ``setup`` (which schedules a campaign) and hand over the run; stop its
+    workers and its mail server afterwards, whatever happened."""
+    sink, controller = start_sink(delay=delay)
+    env = _worker_env(tmp_path, sink.port)
+    run = CrashRun(sink, env, tmp_path / "data" / "rapport.sqlite3", tmp_path / "worker.log")
+    try:
+        _rapport("migrate", "--no-input", env=env)
+        assert "campaign" in _rapport("shell", "-c", setup, env=env).stdout
+        yield run
+    finally:
+        _stop_workers(run.workers)
+        controller.stop()
 
 
 def _kill_worker_after(
@@ -122,29 +152,19 @@ def _status(db: Path) -> tuple[str, dict[str, int]]:
 @pytest.mark.real_worker
 @pytest.mark.slow
 def test_a_worker_killed_mid_campaign_and_restarted_sends_each_email_once(tmp_path: Path) -> None:
-    sink, controller = start_sink(delay=0.15)
-    env = _worker_env(tmp_path, sink.port)
-    db = tmp_path / "data" / "rapport.sqlite3"
-    log = tmp_path / "worker.log"
-    workers: list[subprocess.Popen[bytes]] = []
-    try:
-        # Given a campaign to 30 people, scheduled to go now
-        _rapport("migrate", "--no-input", env=env)
-        assert "campaign" in _rapport("shell", "-c", SETUP, env=env).stdout
+    # Given a campaign to 30 people, scheduled to go now, and a slow mail server
+    with crash_run(tmp_path, SETUP, delay=0.15) as run:
         # When the worker has handed over a few e-mails and is killed outright
-        before_restart = _kill_worker_after(KILL_AFTER, sink=sink, env=env, log=log,
-                                            workers=workers)  # fmt: skip
+        before_restart = _kill_worker_after(KILL_AFTER, sink=run.sink, env=run.env, log=run.log,
+                                            workers=run.workers)  # fmt: skip
         assert before_restart < RECIPIENTS
         # And a worker is started again
-        _restart_until_sent(env=env, log=log, db=db, workers=workers, timeout=120)
+        _restart_until_sent(env=run.env, log=run.log, db=run.db, workers=run.workers, timeout=120)
         # Then every recipient got the campaign exactly once
-        counts = Counter(r.rcpt_tos[0] for r in sink.received)
+        counts = Counter(r.rcpt_tos[0] for r in run.sink.received)
         assert counts == Counter({f"p{i}@example.com": 1 for i in range(RECIPIENTS)})
         # And the database says so: sent, or (for the one cut off mid-hand-off) unconfirmed
-        _, statuses = _status(db)
+        _, statuses = _status(run.db)
         assert set(statuses) <= {"sent", "unconfirmed"}, statuses
         assert sum(statuses.values()) == RECIPIENTS
         assert statuses.get("unconfirmed", 0) <= 5
-    finally:
-        _stop_workers(workers)
-        controller.stop()
