@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse_lazy
 
 logger = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         if not _allowed(form.cleaned_data["email"]):
             logger.warning("password reset: hourly cap reached for an address; nothing sent")
-            return HttpResponse(status=302, headers={"Location": str(self.success_url)})
+            return HttpResponseRedirect(self.get_success_url())
         base = urlsplit(str(settings.RAPPORT["BASE_URL"]))
         form.save(
             domain_override=base.netloc, use_https=base.scheme == "https",
@@ -53,7 +53,7 @@ class PasswordResetView(auth_views.PasswordResetView):
             subject_template_name=self.subject_template_name,
             email_template_name=self.email_template_name,
         )  # fmt: skip
-        return HttpResponse(status=302, headers={"Location": str(self.success_url)})
+        return HttpResponseRedirect(self.get_success_url())
 
 
 def reset_views() -> dict[str, Any]:
