@@ -6,23 +6,22 @@ the writer only adds what the database knows: the employer's stored name and dom
 
 from __future__ import annotations
 
-from typing import Any
-
 from rapport.dataio.cleaning import CleanConfig, CleanRow
 from rapport.dedupe.keys import profile_json, unsaved_keys
+from rapport.dedupe.profiles import Profile, person_profile
 
 
-def match_profile(row: CleanRow) -> dict[str, Any]:
-    """What the duplicate check holds of the person this row creates (as
-    ``rapport.dedupe.profiles`` reads it back from the tables; the employer's domain
-    is the writer's to add, as only it knows the organisation)."""
+def match_profile(row: CleanRow) -> Profile:
+    """What the duplicate check holds of the person this row creates, as
+    ``person_profiles`` would read it back (the employer's domain is the writer's to add,
+    as only it knows the organisation)."""
     v = row.values
-    return {
-        "first_name": v.get("first_name", ""), "last_name": v.get("last_name", ""),
-        "emails": list(row.emails), "phones": list(row.phones), "street": v.get("street", ""),
-        "postcode": v.get("postcode", ""), "city": v.get("city", ""),
-        "birth_date": v.get("birthday") or "", "organisation": row.organization, "domain": "",
-    }  # fmt: skip
+    return person_profile(
+        first_name=v.get("first_name", ""), last_name=v.get("last_name", ""),
+        emails=list(row.emails), phones=list(row.phones), street=v.get("street", ""),
+        postcode=v.get("postcode", ""), city=v.get("city", ""),
+        birth_date=v.get("birthday") or "", organisation=row.organization, domain="",
+    )  # fmt: skip
 
 
 def with_match_keys(config: CleanConfig, rows: list[CleanRow]) -> list[CleanRow]:

@@ -28,17 +28,29 @@ def default_region() -> str:
     return str(settings.RAPPORT["DEFAULT_PHONE_REGION"])
 
 
+def person_profile(
+    *, first_name: str, last_name: str, emails: list[str], phones: list[str], street: str,
+    postcode: str, city: str, birth_date: str, organisation: str, domain: str,
+) -> Profile:  # fmt: skip
+    """The one shape of a person's profile (the stored JSON's keys, in this order)."""
+    return {
+        "first_name": first_name, "last_name": last_name, "emails": emails, "phones": phones,
+        "street": street, "postcode": postcode, "city": city, "birth_date": birth_date,
+        "organisation": organisation, "domain": domain,
+    }  # fmt: skip
+
+
 def _person_profile(
     row: Sequence[Any], emails: list[str], phones: list[str], org: tuple[str, str] | None
 ) -> Profile:
     _, first, last, email, phone, street, postcode, city, birthday = row
-    return {
-        "first_name": first, "last_name": last,
-        "emails": emails or ([email] if email else []), "phones": phones or ([phone] if phone else []),
-        "street": street, "postcode": postcode, "city": city,
-        "birth_date": birthday.isoformat() if hasattr(birthday, "isoformat") else (birthday or ""),
-        "organisation": org[0] if org else "", "domain": org[1] if org else "",
-    }  # fmt: skip
+    return person_profile(
+        first_name=first, last_name=last,
+        emails=emails or ([email] if email else []), phones=phones or ([phone] if phone else []),
+        street=street, postcode=postcode, city=city,
+        birth_date=birthday.isoformat() if hasattr(birthday, "isoformat") else (birthday or ""),
+        organisation=org[0] if org else "", domain=org[1] if org else "",
+    )  # fmt: skip
 
 
 def _grouped(pairs: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
