@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import signal
 import socket
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -50,6 +51,9 @@ BATCHES_PER_IMPORT = 40
 CLEAN_CHUNK = 1000
 IN_FLIGHT = 4
 IMPORT_CACHE_KIB = 256 * 1024
+# A helper that has not cleaned a 1,000-row chunk in this long is stuck, not slow (it
+# takes well under a second): fail the import rather than pin the worker thread.
+CHUNK_TIMEOUT_S = 300
 Progress = Callable[[ImportJob], None]
 
 
@@ -107,6 +111,11 @@ _CONFIG: CleanConfig | None = None
 def _init_worker(config: CleanConfig) -> None:
     global _CONFIG
     _CONFIG = config
+    # Forked from a huey worker thread, the helper inherits the consumer's handlers, which
+    # only note the signal: the pool's terminate() was ignored and its join() hung the
+    # worker thread for ever. A helper ends on the signals that end its parent.
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
 
 
 def _clean_chunk(rows: list[tuple[int, list[str], str]]) -> list[CleanRow]:
@@ -141,15 +150,20 @@ def _cleaned(config: CleanConfig, rows: Iterator[Row], workers: int,
         for chunk in chunks:
             yield from clean_chunk(config, chunk)
         return
-    with Pool(workers, initializer=_init_worker, initargs=(config,)) as pool:
+    pool = Pool(workers, initializer=_init_worker, initargs=(config,))
+    try:
         # A bounded window of chunks in flight: imap would read the whole file ahead.
         window: deque[Any] = deque()
         for chunk in chunks:
             window.append(pool.apply_async(_clean_chunk, (chunk,)))
             if len(window) >= max(IN_FLIGHT * workers, ahead // CLEAN_CHUNK + 1):
-                yield from window.popleft().get()
+                yield from window.popleft().get(timeout=CHUNK_TIMEOUT_S)
         while window:
-            yield from window.popleft().get()
+            yield from window.popleft().get(timeout=CHUNK_TIMEOUT_S)
+        pool.close()  # all work is done: let the helpers exit by themselves
+    finally:
+        pool.terminate()  # a no-op after close(); stops them on an error or an early stop
+        pool.join()
 
 
 def _batches(rows: Iterable[CleanRow], size: int) -> Iterator[list[CleanRow]]:
