@@ -7,6 +7,7 @@ so a typo fails loudly instead of half-working.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -96,6 +97,7 @@ class Environment:
     import_max_bytes: int
     import_max_rows: int
     import_max_field_chars: int
+    import_file_retention_days: int
     base_url: str
     email_rate_per_minute: int
     imap_host: str
@@ -110,6 +112,8 @@ class Environment:
 def load() -> Environment:
     data_dir = Path(os.environ.get("RAPPORT_DATA_DIR") or BASE_DIR / "var").resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):  # a folder someone else owns keeps its mode
+        data_dir.chmod(0o700)  # the database, queue, uploads and secret key: owner only
     region = os.environ.get("RAPPORT_DEFAULT_PHONE_REGION", "US").strip().upper()
     if len(region) != 2 or not region.isalpha():
         raise ConfigurationError(
@@ -138,6 +142,7 @@ def load() -> Environment:
         import_max_bytes=_int("RAPPORT_IMPORT_MAX_MB", 1024) * 1024 * 1024,
         import_max_rows=_int("RAPPORT_IMPORT_MAX_ROWS", 2_000_000),
         import_max_field_chars=_int("RAPPORT_IMPORT_MAX_FIELD_CHARS", 10_000),
+        import_file_retention_days=_int("RAPPORT_IMPORT_FILE_RETENTION_DAYS", 7),
         base_url=os.environ.get("RAPPORT_BASE_URL", "http://localhost:8000").strip().rstrip("/"),
         email_rate_per_minute=_int("RAPPORT_EMAIL_RATE_PER_MINUTE", 0),
         imap_host=os.environ.get("RAPPORT_IMAP_HOST", "").strip(),

@@ -173,7 +173,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": ENV.data_dir / "media"},
+        # Uploads (import files) hold personal data: readable by the owner only.
+        "OPTIONS": {
+            "location": ENV.data_dir / "media",
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
@@ -210,6 +215,7 @@ RAPPORT: dict[str, Any] = {
     "IMPORT_MAX_BYTES": ENV.import_max_bytes,
     "IMPORT_MAX_ROWS": ENV.import_max_rows,
     "IMPORT_MAX_FIELD_CHARS": ENV.import_max_field_chars,
+    "IMPORT_FILE_RETENTION_DAYS": ENV.import_file_retention_days,
     # Links in e-mails (unsubscribe) point here; campaign messages per minute (0 = no limit).
     "BASE_URL": ENV.base_url,
     "EMAIL_RATE_PER_MINUTE": ENV.email_rate_per_minute,

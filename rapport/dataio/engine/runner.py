@@ -36,6 +36,7 @@ from rapport.dataio.fields import CUSTOM_PREFIX, KEYS, fields_for
 from rapport.dataio.matchkeys import with_match_keys
 from rapport.dataio.models import Entity, ImportIssue, ImportJob, JobStatus
 from rapport.dataio.readers import FileProblem, Row, Table, open_table
+from rapport.dataio.retention import delete_import_file
 from rapport.dataio.tasks import refresh_duplicate_keys, refresh_organization_keys
 from rapport.people.custom_fields import definitions_for
 
@@ -62,6 +63,9 @@ def job_path(job: ImportJob) -> Path:
 
 
 def open_job_table(job: ImportJob) -> Table:
+    if not job.file or not job_path(job).exists():
+        raise FileProblem("This import's file has been deleted (files are kept only while they "
+                          "are needed); upload it again.")  # fmt: skip
     return open_table(
         job_path(job),
         max_field_chars=int(settings.RAPPORT["IMPORT_MAX_FIELD_CHARS"]),
@@ -343,3 +347,6 @@ def _record(job: ImportJob, result: BatchResult, rows: int) -> None:
 def _finish(job: ImportJob, status: str, message: str) -> None:
     job.status, job.message, job.finished_at = status, message, timezone.now()
     job.save(update_fields=["status", "message", "finished_at"])
+    if status == JobStatus.DONE and not job.dry_run:
+        # Done for good (a real import cannot run twice): its copy of the file goes.
+        delete_import_file(job, "after the import")
