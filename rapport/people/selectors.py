@@ -248,5 +248,10 @@ def organization_people(*, user: User, organization: Organization) -> QuerySet[A
     )
 
 
+def still_visible(*, user: User, record: Person | Organization) -> bool:
+    """Whether ``user`` may still see ``record`` (read again: a write may have given it away)."""
+    return visible_to(type(record).objects.filter(pk=record.pk), user).exists()
+
+
 def saved_views_for(*, user: User, entity: str) -> QuerySet[SavedView]:
     return SavedView.objects.filter(user=user, entity=entity)

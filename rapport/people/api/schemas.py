@@ -73,6 +73,29 @@ class OrganizationListParams(ListParams):
     sort: OrganizationSort = "-updated"
 
 
+# --- a committed write on a record the caller may no longer see ------------------------------
+
+
+class OutOfSightOut(Schema):
+    """The answer to a create or change that committed but left the record out of the
+    caller's sight (they gave it to a team-mate under *private* visibility, or cleared its
+    team): the id, and no other field, so nothing they may not see leaks. Do not retry."""
+
+    id: int
+    visible: Literal[False] = Field(
+        False, description="Always false: the write committed, but you may no longer see it."
+    )
+    detail: str
+
+
+def out_of_sight(pk: int, noun: str) -> OutOfSightOut:
+    return OutOfSightOut(
+        id=pk,
+        visible=False,
+        detail=f"Saved. You may no longer see this {noun}: it now belongs to someone else.",
+    )
+
+
 # --- people -------------------------------------------------------------------------------
 
 
