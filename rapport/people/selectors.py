@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Case, F, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 
 from rapport.accounts.access import read_scope, visible_to
@@ -201,14 +201,42 @@ def organization_list(*, user: User, flt: ListFilter) -> QuerySet[Organization]:
     return qs.order_by(*ORG_SORTS[flt.sort])
 
 
-def with_list_relations(qs: QuerySet[Any]) -> QuerySet[Any]:
-    """What a list row shows, fetched in a fixed number of queries."""
+def with_list_relations(qs: QuerySet[Any], *, user: User) -> QuerySet[Any]:
+    """What a list row shows to ``user``, fetched in a fixed number of queries."""
     qs = qs.select_related("owner", "team").prefetch_related("tags")
     if qs.model is Person:
-        qs = qs.prefetch_related(
-            Prefetch("affiliations", queryset=Affiliation.objects.select_related("organization"))
-        )
+        qs = qs.prefetch_related(affiliations_seen_by(user))
     return qs
+
+
+def affiliations_seen_by(user: User) -> Prefetch[Any]:
+    """People's affiliations with their organisations, each row marked with whether
+    ``user`` may see the organisation (``Affiliation.organization_label`` then shows
+    ``HIDDEN_ORGANIZATION`` instead of its name): a person of yours linked to another
+    team's organisation must not tell you its name."""
+    rows = Affiliation.objects.select_related("organization")
+    scope = read_scope(user)
+    if scope is not None:
+        rows = rows.annotate(
+            organization_visible=Case(
+                When(_prefixed(scope, "organization__"), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+    return Prefetch("affiliations", queryset=rows)
+
+
+def _prefixed(q: Q, prefix: str) -> Q:
+    """``q`` with every lookup made through the relation ``prefix``."""
+    children: list[Any] = []
+    for child in q.children:
+        if isinstance(child, Q):
+            children.append(_prefixed(child, prefix))
+        else:
+            lookup, value = cast(tuple[str, Any], child)
+            children.append((prefix + lookup, value))
+    return Q(*children, _connector=q.connector, _negated=q.negated)
 
 
 def capped_count(qs: QuerySet[Any]) -> tuple[int, bool]:
@@ -223,10 +251,7 @@ def person_detail(*, user: User, pk: int) -> Person:
     from rapport.accounts.access import access_record
 
     qs = Person.objects.select_related("owner", "team").prefetch_related(
-        "emails",
-        "phones",
-        "tags",
-        Prefetch("affiliations", queryset=Affiliation.objects.select_related("organization")),
+        "emails", "phones", "tags", affiliations_seen_by(user)
     )
     return access_record(qs, user, pk=pk)
 

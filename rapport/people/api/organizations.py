@@ -77,7 +77,7 @@ def list_organizations(
     """Organisations you may see, filtered like the Organisations page (`cf_<key>=value` too)."""
     user = current_user(request)
     flt = ListFilter.from_params(request.GET)
-    qs = with_list_relations(organization_list(user=user, flt=flt))
+    qs = with_list_relations(organization_list(user=user, flt=flt), user=user)
     page = paginate(request, qs, sort=flt.sort, limit=filters.limit)
     return {"results": page.items, "next": page.next_url}
 

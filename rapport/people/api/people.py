@@ -62,7 +62,9 @@ def list_people(request: HttpRequest, filters: Query[PersonListParams]) -> dict[
     """People you may see, filtered like the People page. Custom fields filter as `cf_<key>=value`."""
     user = current_user(request)
     flt = ListFilter.from_params(request.GET)
-    qs = with_list_relations(person_list(user=user, flt=flt)).prefetch_related("emails", "phones")
+    qs = with_list_relations(person_list(user=user, flt=flt), user=user).prefetch_related(
+        "emails", "phones"
+    )
     page = paginate(request, qs, sort=flt.sort, limit=filters.limit)
     return {"results": page.items, "next": page.next_url}
 

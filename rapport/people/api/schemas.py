@@ -101,7 +101,11 @@ def out_of_sight(pk: int, noun: str) -> OutOfSightOut:
 
 class AffiliationOut(Schema):
     organization_id: int
-    name: str
+    name: str = Field(
+        description='The organisation\'s name, or "an organisation you cannot see" when you may '
+        "not see it (send it back unchanged: saving keeps such affiliations as they are)."
+    )
+    visible: bool = Field(description="Whether you may see the organisation.")
     role: str
     is_primary: bool
 
@@ -152,8 +156,8 @@ class PersonOut(Schema):
     @staticmethod
     def resolve_organizations(obj: Person) -> list[dict[str, Any]]:
         return [
-            {"organization_id": a.organization_id, "name": a.organization.name, "role": a.role,
-             "is_primary": a.is_primary}
+            {"organization_id": a.organization_id, "name": a.organization_label,
+             "visible": not a.organization_hidden, "role": a.role, "is_primary": a.is_primary}
             for a in obj.affiliations.all()
         ]  # fmt: skip
 

@@ -130,7 +130,7 @@ def _list_page(request: HttpRequest, kind: ListKind) -> HttpResponse:
     try:
         qs = kind.select(user=user, flt=flt)
         count, capped = capped_count(qs)
-        rows = list(with_list_relations(qs)[(page - 1) * size : page * size])
+        rows = list(with_list_relations(qs, user=user)[(page - 1) * size : page * size])
     except ValidationFailed as exc:
         errors = error_messages(exc)
         count, capped, rows = 0, False, []
