@@ -17,6 +17,7 @@ from rapport.core.errors import ValidationFailed
 from rapport.core.models import AuditAction
 from rapport.dedupe.keys import person_keys_refresh
 from rapport.people.custom_fields import clean_custom_fields
+from rapport.people.limits import check_limit
 from rapport.people.models import (
     Affiliation,
     ConsentStatus,
@@ -81,9 +82,10 @@ def _apply_person(*, actor: User, person: Person, data: Mapping[str, Any]) -> di
         person.birthday = data["birthday"]
     assign_owner_team(actor=actor, record=person, data=data, errors=errors)
     related: dict[str, Any] = {}
-    if "emails" in data:
+    # Counted as sent, before the (costly) cleaning of a list too long to keep anyway.
+    if "emails" in data and check_limit("emails", data["emails"], errors):
         related["emails"] = clean_list(data["emails"], normalize_email, "emails", errors)
-    if "phones" in data:
+    if "phones" in data and check_limit("phones", data["phones"], errors):
         related["phones"] = clean_list(data["phones"], normalize_phone, "phones", errors)
     if "custom_fields" in data:
         try:
@@ -94,9 +96,9 @@ def _apply_person(*, actor: User, person: Person, data: Mapping[str, Any]) -> di
             errors.update(
                 exc.detail if isinstance(exc.detail, dict) else {"custom_fields": [exc.detail]}
             )
-    if "tags" in data:
+    if "tags" in data and check_limit("tags", data["tags"], errors):
         related["tags"] = data["tags"]
-    if "organizations" in data:
+    if "organizations" in data and check_limit("organizations", data["organizations"], errors):
         related["organizations"] = data["organizations"]
     if (
         not any((person.first_name, person.last_name))
