@@ -12,7 +12,18 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, Case, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Lower
 
 from rapport.accounts.access import read_scope, visible_to
@@ -27,6 +38,7 @@ from rapport.people.models import (
     Person,
     RelationshipType,
     SavedView,
+    Tag,
 )
 from rapport.people.plans import SCAN_ABOVE, counting, unindexed
 from rapport.people.search import apply_search
@@ -276,6 +288,30 @@ def organization_people(*, user: User, organization: Organization) -> QuerySet[A
 def still_visible(*, user: User, record: Person | Organization) -> bool:
     """Whether ``user`` may still see ``record`` (read again: a write may have given it away)."""
     return visible_to(type(record).objects.filter(pk=record.pk), user).exists()
+
+
+TAG_SUGGESTIONS = 20
+
+
+def tag_names_seen_by(
+    *, user: User, entity: str, prefix: str = "", limit: int = TAG_SUGGESTIONS
+) -> list[str]:
+    """Up to ``limit`` names, A–Z, of tags on ``entity`` records ``user`` may see (the trash
+    too), starting with ``prefix``. Tag names are workspace-wide, so a tag only another
+    team's records carry must not be offered — nor every one of thousands of tags.
+
+    Walks the tags in name order and keeps one with a visible record (an index probe
+    each), so it stays quick however many tags or records there are."""
+    model: type[Person] | type[Organization] = Organization if entity == "organization" else Person
+    column = model._meta.model_name
+    tagged = model.tags.through.objects.filter(tag=OuterRef("pk"))
+    scope = read_scope(user)
+    if scope is not None:
+        tagged = tagged.filter(_prefixed(scope, f"{column}__"))
+    tags = Tag.objects.filter(Exists(tagged))
+    if prefix:
+        tags = tags.filter(name__istartswith=prefix)
+    return list(tags.order_by("name").values_list("name", flat=True)[:limit])
 
 
 def saved_views_for(*, user: User, entity: str) -> QuerySet[SavedView]:

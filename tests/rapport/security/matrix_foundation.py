@@ -139,6 +139,9 @@ PAGES: dict[str, list[Case]] = {
         )
     ],
     "people:search": [Case("GET", frozenset(EVERYONE), data=lambda w: {"q": "ana"})],
+    "people:tag_options": [
+        Case("GET", frozenset(EVERYONE), data=lambda w: {"entity": "person", "tag": "v"})
+    ],
     "people:custom_field_list": [
         Case("GET", frozenset(ADMIN)),
         Case(
