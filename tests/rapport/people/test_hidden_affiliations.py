@@ -118,3 +118,22 @@ def test_the_csv_export_hides_the_name(
     rows = list(csv.DictReader(io.StringIO(body)))
     assert SECRET not in body
     assert [r["Organisation"] for r in rows] == [HIDDEN_ORGANIZATION]
+
+
+def test_the_duplicate_review_hides_the_name(
+    client: Client, workspace: Any, make_person: Any, make_org: Any
+) -> None:
+    from rapport.dedupe.scan import scan_run
+    from rapport.dedupe.services import scan_request
+
+    # Given two of rick's people alike enough to review, one linked to South's organisation
+    secret = make_org(actor=workspace.other_rep, name=SECRET)
+    for first in ("Ana", "Anna"):
+        twin = make_person(first_name=first, last_name="Souza", emails=["ana@example.com"],
+                           phones=["+14155550123"])  # fmt: skip
+    person_update(actor=workspace.admin, person=twin,
+                  data={"organizations": [{"organization_id": secret.pk}]})  # fmt: skip
+    scan_run(scan_request(entity="person", requested_by=None).pk)
+    client.force_login(workspace.rep)
+    body = client.get(reverse("dedupe:review")).content.decode()
+    assert "Anna Souza" in body and SECRET not in body and HIDDEN_ORGANIZATION in body
