@@ -191,10 +191,14 @@ class PersonIn(InputSchema):
     last_name: str | None = None
     suffix: str | None = None
     emails: list[str] = Field(
-        default_factory=list, description="Replaces all e-mails; the first is primary."
+        default_factory=list,
+        description="Replaces all e-mails; the first is primary. At most 20 (the"
+        " `RAPPORT_MAX_EMAILS_PER_PERSON` setting); more is a 422.",
     )
     phones: list[str] = Field(
-        default_factory=list, description="Replaces all phones; the first is primary."
+        default_factory=list,
+        description="Replaces all phones; the first is primary. At most 20 (the"
+        " `RAPPORT_MAX_PHONES_PER_PERSON` setting); more is a 422.",
     )
     title: str | None = None
     birthday: dt.date | None = None
@@ -209,9 +213,16 @@ class PersonIn(InputSchema):
     email_consent_at: dt.datetime | None = None
     email_consent_method: str | None = None
     organizations: list[AffiliationIn] = Field(
-        default_factory=list, description="Replaces all affiliations; the first is primary."
+        default_factory=list,
+        description="Replaces all affiliations; the first is primary. At most 200 (the"
+        " `RAPPORT_MAX_AFFILIATIONS_PER_PERSON` setting); more is a 422. Affiliations with"
+        " organisations you may not see are kept as they are, whether sent or not.",
     )
-    tags: list[str] = Field(default_factory=list, description="Replaces all tags.")
+    tags: list[str] = Field(
+        default_factory=list,
+        description="Replaces all tags. At most 100 (the `RAPPORT_MAX_TAGS_PER_RECORD` setting);"
+        " more is a 422.",
+    )
     owner_id: int | None = None
     team_id: int | None = None
     custom_fields: dict[str, Any] = Field(
@@ -275,7 +286,11 @@ class OrganizationIn(InputSchema):
     region: str | None = None
     postcode: str | None = None
     country: str | None = Field(None, description="ISO 3166 two-letter code.")
-    tags: list[str] = Field(default_factory=list, description="Replaces all tags.")
+    tags: list[str] = Field(
+        default_factory=list,
+        description="Replaces all tags. At most 100 (the `RAPPORT_MAX_TAGS_PER_RECORD` setting);"
+        " more is a 422.",
+    )
     owner_id: int | None = None
     team_id: int | None = None
     custom_fields: dict[str, Any] = Field(
