@@ -106,6 +106,8 @@ class Environment:
     imap_password: str
     imap_folder: str
     imap_ssl: bool
+    # At most this many of each list on one record (tags, e-mails, phones, affiliations).
+    record_limits: dict[str, int] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -151,4 +153,10 @@ def load() -> Environment:
         imap_password=os.environ.get("RAPPORT_IMAP_PASSWORD", ""),
         imap_folder=os.environ.get("RAPPORT_IMAP_FOLDER", "INBOX").strip() or "INBOX",
         imap_ssl=_bool("RAPPORT_IMAP_SSL", True),
+        record_limits={
+            "tags": _int("RAPPORT_MAX_TAGS_PER_RECORD", 100),
+            "emails": _int("RAPPORT_MAX_EMAILS_PER_PERSON", 20),
+            "phones": _int("RAPPORT_MAX_PHONES_PER_PERSON", 20),
+            "organizations": _int("RAPPORT_MAX_AFFILIATIONS_PER_PERSON", 200),
+        },
     )

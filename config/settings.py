@@ -216,6 +216,8 @@ RAPPORT: dict[str, Any] = {
     "IMPORT_MAX_ROWS": ENV.import_max_rows,
     "IMPORT_MAX_FIELD_CHARS": ENV.import_max_field_chars,
     "IMPORT_FILE_RETENTION_DAYS": ENV.import_file_retention_days,
+    # Per record: tags, e-mails, phones, affiliations (organizations).
+    "RECORD_LIMITS": ENV.record_limits,
     # Links in e-mails (unsubscribe) point here; campaign messages per minute (0 = no limit).
     "BASE_URL": ENV.base_url,
     "EMAIL_RATE_PER_MINUTE": ENV.email_rate_per_minute,

@@ -39,6 +39,7 @@ from rapport.dataio.readers import FileProblem, Row, Table, open_table
 from rapport.dataio.retention import delete_import_file
 from rapport.dataio.tasks import refresh_duplicate_keys, refresh_organization_keys
 from rapport.people.custom_fields import definitions_for
+from rapport.people.limits import record_limit
 
 logger = logging.getLogger(__name__)
 BATCH_ROWS = 5000
@@ -105,6 +106,7 @@ def clean_config(job: ImportJob, headers: list[str]) -> CleanConfig:
         entity=job.entity, columns=columns, custom=custom,
         region=job.region or str(settings.RAPPORT["DEFAULT_PHONE_REGION"]),
         max_field_chars=int(settings.RAPPORT["IMPORT_MAX_FIELD_CHARS"]),
+        list_limits={name: record_limit(name) for name in ("emails", "phones", "tags")},
     )  # fmt: skip
 
 

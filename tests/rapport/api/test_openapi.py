@@ -105,3 +105,19 @@ def test_the_docs_assets_exist(asset: str) -> None:
 def test_swagger_ui_is_licensed(db: Any) -> None:
     folder = Path(settings.BASE_DIR) / "static" / "vendor" / "swagger-ui"
     assert "Apache License" in (folder / "LICENSE").read_text()
+
+
+def test_writes_document_the_answer_for_a_record_given_away(schema: dict[str, Any]) -> None:
+    # A create or change that leaves the record out of the caller's sight still succeeds:
+    # the schema says which shape comes back then (issue 10 item 6).
+    for path, method, status in (
+        ("/api/v1/people", "post", "201"),
+        ("/api/v1/people/{person_id}", "patch", "200"),
+        ("/api/v1/organizations", "post", "201"),
+        ("/api/v1/organizations/{organization_id}", "patch", "200"),
+    ):
+        shape = schema["paths"][path][method]["responses"][status]["content"]["application/json"]
+        refs = {option["$ref"].rsplit("/", 1)[-1] for option in shape["schema"]["anyOf"]}
+        assert "OutOfSightOut" in refs, (path, method)
+    gone = schema["components"]["schemas"]["OutOfSightOut"]["properties"]
+    assert set(gone) == {"id", "visible", "detail"}

@@ -26,7 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from rapport.accounts.services import token_create
 from rapport.people.models import SavedView
-from tests.rapport.security.matrix import ROLES, Case, World
+from tests.rapport.security.matrix import ROLES, Case, GiveAway, World
 
 # Routes that are not operations of their own: the schema, its docs page, the API
 # root and the JSON 404 for unknown API paths.
@@ -46,6 +46,7 @@ PAGES: dict[str, list[Case]] = {name: cases for m in SPECS for name, cases in m.
 API: dict[tuple[str, str], Case] = {
     op: case for m in SPECS for op, case in getattr(m, "API", {}).items()
 }
+GIVE_AWAY: list[GiveAway] = [case for m in SPECS for case in getattr(m, "GIVE_AWAY", [])]
 
 
 def _page_names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
@@ -211,3 +212,36 @@ def test_api_permissions(
         assert "detail" in response.json()
         if case.effect is not None:
             assert not case.effect(world)
+
+
+@pytest.mark.parametrize("case", GIVE_AWAY, ids=[c.name for c in GIVE_AWAY])
+def test_a_write_that_gives_the_record_away_answers_success(
+    client: Client, world: World, case: GiveAway
+) -> None:
+    from rapport.accounts.services import workspace_set_visibility
+
+    # Given the workspace visibility, and rick (rep, North) who owns the matrix records
+    workspace_set_visibility(visibility=case.visibility)
+    rick = world.users["rep"]
+    # When he writes so that the record is no longer his to see
+    body = case.data(world)
+    if case.api:
+        _, secret = token_create(user=rick, name="matrix")
+        response = client.generic(case.method, case.url(world), data=json.dumps(body),
+                                  content_type="application/json",
+                                  headers={"Authorization": f"Bearer {secret}"})  # fmt: skip
+    else:
+        client.force_login(rick)
+        response = client.post(case.url(world), body)
+    # Then the write committed and the answer says so, showing nothing he may not see
+    assert response.status_code == case.status, response.content[:300]
+    assert case.committed(world)
+    if case.api:
+        answer = response.json()
+        assert set(answer) == {"id", "visible", "detail"} and answer["visible"] is False
+        assert "ETag" not in response and "Location" not in response
+    else:
+        target = response["Location"]
+        assert target.endswith(("/people/", "/organizations/")), target
+        page = client.get(target)
+        assert page.status_code == 200 and "You can no longer see" in page.content.decode()
