@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from rapport.campaigns.models import Campaign, CampaignStatus, EmailTemplate, OutboundEmail
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from rapport.campaigns.models import (
+    Campaign,
+    CampaignStatus,
+    EmailTemplate,
+    InboundEmail,
+    OutboundEmail,
+)
 from rapport.campaigns.services.campaigns import campaign_create
 from rapport.campaigns.services.templates import template_create
 from rapport.campaigns.unsubscribe import unsubscribe_token
@@ -67,6 +75,19 @@ def _campaign_status(w: World) -> str:
     return str(
         Campaign.objects.filter(pk=w.extra["campaign"].pk).values_list("status", flat=True).first()
     )
+
+
+def _ana_mail(w: World) -> dict[str, Any]:
+    """An .eml from Ana's address: it may be logged to her only by those who may see her."""
+    raw = (b"From: Ana <ana@example.com>\r\nTo: crm@example.com\r\nSubject: Hello\r\n"
+           b"Message-ID: <matrix.in@example.com>\r\n\r\nHi\r\n")  # fmt: skip
+    return {"eml": [SimpleUploadedFile("ana.eml", raw, content_type="message/rfc822")]}
+
+
+def _ana_mail_logged(w: World) -> bool:
+    return InboundEmail.objects.filter(
+        message_id="<matrix.in@example.com>", people=w.person
+    ).exists()
 
 
 def _campaign_data(w: World) -> dict[str, Any]:
@@ -164,7 +185,12 @@ PAGES: dict[str, list[Case]] = {
     "campaigns:person_email_panel": [
         Case("GET", frozenset(SEES_RECORD), kwargs=lambda w: {"pk": w.person.pk}),
     ],
-    "campaigns:inbound_upload": [Case("GET", frozenset(WRITERS)), Case("POST", frozenset(WRITERS))],
+    "campaigns:inbound_upload": [
+        Case("GET", frozenset(WRITERS)),
+        Case("POST", frozenset(WRITERS)),
+        # sam (South) may upload, but Ana's mail is not logged to her; the viewer is refused
+        Case("POST", frozenset(EDITS_RECORD), data=_ana_mail, effect=_ana_mail_logged),
+    ],
     "campaigns:unsubscribe": [
         Case("GET", frozenset(PUBLIC), kwargs=lambda w: {"token": w.extra["token"]}),
         Case("POST", frozenset(PUBLIC), kwargs=lambda w: {"token": w.extra["token"]}),
