@@ -36,6 +36,7 @@ from rapport.campaigns.models import (
     OutboundEmail,
     RecipientStatus,
 )
+from rapport.campaigns.services.audience import sender_of
 from rapport.campaigns.timeline import CAMPAIGN_SEND, EMAIL_IN, record_email
 from rapport.people.models import Person, PersonEmail
 
@@ -241,7 +242,7 @@ def ingest(raw: bytes, *, source: str, actor: User | None = None) -> tuple[Inbou
 
 def record_campaign_sends(campaign_id: int, recipient_ids: list[int]) -> int:
     campaign = (
-        Campaign.objects.select_related("template", "created_by")
+        Campaign.objects.select_related("template", "created_by", "owner", "scheduled_by")
         .defer("static_person_ids")  # up to a million ids: never needed here
         .filter(pk=campaign_id)
         .first()
@@ -252,7 +253,7 @@ def record_campaign_sends(campaign_id: int, recipient_ids: list[int]) -> int:
     count = 0
     for row in rows.select_related("person"):
         record_email(
-            kind=CAMPAIGN_SEND, actor=campaign.created_by, subject=f"Campaign: {campaign.name}",
+            kind=CAMPAIGN_SEND, actor=sender_of(campaign), subject=f"Campaign: {campaign.name}",
             body=campaign.template.subject, people=[row.person], message_id=row.message_id,
             occurred_at=row.sent_at, metadata={"campaign_id": campaign_id, "to": row.email},
         )  # fmt: skip
