@@ -10,16 +10,32 @@ from pydantic import ConfigDict
 
 from rapport.campaigns.models import AudienceKind, Campaign, EmailTemplate, TemplateKind
 
+MAX_ID = 2**63 - 1  # the largest id the database holds
+
 
 class InputSchema(Schema):
     model_config = ConfigDict(extra="forbid")
 
     def to_service_data(self) -> dict[str, Any]:
+        """The keys the client sent, with ``owner_id``/``team_id`` → ``owner``/``team``."""
         data = self.model_dump(exclude_unset=True)
-        return {k: getattr(v, "value", v) for k, v in data.items()}
+        out = {k: getattr(v, "value", v) for k, v in data.items()}
+        for api_name, service_name in (("owner_id", "owner"), ("team_id", "team")):
+            if api_name in out:
+                out[service_name] = out.pop(api_name)
+        return out
 
 
-class TemplateIn(InputSchema):
+class OwnedIn(InputSchema):
+    owner_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="A user id (yourself or a teammate); default: you"
+    )
+    team_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="One of your teams, or null; default: your first"
+    )
+
+
+class TemplateIn(OwnedIn):
     name: str | None = None
     subject: str | None = Field(
         None, description="Merge fields allowed, e.g. {{ person.first_name }}"
@@ -39,6 +55,8 @@ class TemplateOut(Schema):
     body_html: str
     kind: str
     created_by_id: int | None
+    owner_id: int | None
+    team_id: int | None
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int
@@ -83,7 +101,7 @@ class EmailOut(Schema):
     sent_at: dt.datetime | None
 
 
-class CampaignIn(InputSchema):
+class CampaignIn(OwnedIn):
     name: str | None = None
     template_id: int | None = Field(None, description="A marketing template")
     audience_kind: AudienceKind | None = None
@@ -107,6 +125,9 @@ class CampaignOut(Schema):
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
     created_by_id: int | None
+    owner_id: int | None
+    team_id: int | None
+    scheduled_by_id: int | None
     created_at: dt.datetime
     version: int
 

@@ -164,14 +164,23 @@ def _api_cases() -> Iterator[Any]:
     for (method, path), case in API.items():
         for role in ROLES:
             yield pytest.param(method, path, case, role, id=f"{method}-{path}-{role}")
+    # More cases of operations already in API, on other records (e.g. another team's):
+    # ``API_MORE`` lists (method, path, case) with the path parameters in ``case.kwargs``.
+    more = [entry for m in SPECS for entry in getattr(m, "API_MORE", [])]
+    for n, (method, path, case) in enumerate(more):
+        assert (method, path) in API, f"API_MORE names an unknown operation {method} {path}"
+        for role in ROLES:
+            yield pytest.param(method, path, case, role, id=f"{method}-{path}-more{n}-{role}")
 
 
-def _api_url(path: str, world: World) -> str:
+def _api_url(path: str, world: World, case: Case | None = None) -> str:
     params: dict[str, Any] = {}
     for module in SPECS:
         path_params = getattr(module, "API_PATH_PARAMS", None)
         if path_params is not None:
             params.update(path_params(world))
+    if case is not None:
+        params.update(case.kwargs(world))
     return "/api/v1" + path.format(**params)
 
 
@@ -184,7 +193,7 @@ def test_api_permissions(
     if role != "anonymous":
         _, secret = token_create(user=world.users[role], name="matrix")
         headers["Authorization"] = f"Bearer {secret}"
-    url = _api_url(path, world)
+    url = _api_url(path, world, case)
     # When it calls the operation
     body = case.data(world)
     if method == "GET":
