@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rapport.activities.ical import escape_text, fold
-from rapport.activities.markdown import mentioned_usernames, render_markdown
+from rapport.activities.markdown import MAX_MARKDOWN_CHARS, mentioned_usernames, render_markdown
 from rapport.activities.timeline import (
     Cursor,
     TimelineItem,
@@ -113,6 +113,19 @@ def test_registered_sources_merge_by_time_and_page_without_repeats(
     assert seen == ["zorders3", "zorders2", "zorders1", "zorders0"]
     assert Cursor.decode(Cursor(same, "zorders", 2).encode()) == Cursor(same, "zorders", 2)
     assert Cursor.decode("garbage") is None
+
+
+def test_a_body_past_the_limit_is_escaped_plain_text_and_quick() -> None:
+    import time
+
+    text = "![" * (MAX_MARKDOWN_CHARS // 2) + "<b>x</b> @rita\n\nnext"
+    started = time.perf_counter()
+    html = render_markdown(text)
+    assert time.perf_counter() - started < 0.5
+    assert html.startswith("<p>![![") and html.endswith(
+        "&lt;b&gt;x&lt;/b&gt; @rita</p>\n<p>next</p>"
+    )
+    assert mentioned_usernames(text) == set()
 
 
 def test_a_list_may_follow_a_line_of_text() -> None:
