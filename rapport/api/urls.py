@@ -13,6 +13,7 @@ from rapport.activities.api import router as activities_router
 from rapport.api.auth import BearerTokenAuth, SessionUserAuth
 from rapport.api.docs import VendoredSwagger
 from rapport.api.errors import install_error_handlers
+from rapport.api.parser import TextSafeParser
 from rapport.campaigns.api import router as campaigns_router
 from rapport.core.errors import NotFound
 from rapport.dataio.api import router as dataio_router
@@ -48,6 +49,7 @@ api = NinjaAPI(
     docs=VendoredSwagger(),
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=TextSafeParser(),
 )
 install_error_handlers(api, body_params={"payload"})
 api.add_router("/", people_router)

@@ -7,6 +7,8 @@ from typing import Any
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.http import HttpRequest, HttpResponseBase
 
+from rapport.core.text import strip_nul_querydict
+
 
 class LoginRequiredMiddleware(DjangoLoginRequired):
     """Every page needs a login, except the API (it answers 401 itself) and health checks."""
@@ -23,6 +25,36 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         if request.path.startswith(self.exempt_prefixes):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class StripNulMiddleware:
+    """Drop NUL from the query string and posted forms before any page's view reads them.
+
+    PostgreSQL cannot store NUL, and a filter holding one fails its query: a 500. Django's
+    form fields refuse NUL, but views that read ``request.GET``/``POST`` themselves (list
+    filters, the segment builder) did not. Reading the form here is no extra work: the CSRF
+    check reads it next anyway, and an unreadable one answers 400 here as it would there.
+    The query string is cleaned everywhere (API handlers read filters from it too); the
+    API's bodies are left to its parser (rapport/api/parser.py), so the API keeps its own
+    answers to unreadable bodies.
+    """
+
+    form_types = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query:
+            request.GET = strip_nul_querydict(request.GET)
+        if (
+            request.method == "POST"
+            and request.content_type in self.form_types
+            and not request.path.startswith("/api/")
+        ):
+            request.POST = strip_nul_querydict(request.POST)
+        return self.get_response(request)
 
 
 class GcFreezeMiddleware:

@@ -62,17 +62,16 @@ _LIST_SPLIT = re.compile(r"[;,]")
 _EMAIL_SPLIT = re.compile(r"[;,\s]+")
 
 
-# NUL and the ASCII characters str.split() treats as whitespace, bar the space.
-_MESSY_ASCII = frozenset("\x00\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f")
+# The ASCII control characters (NUL, whitespace bar the space, the rest) and DEL.
+_MESSY_ASCII = frozenset([*map(chr, range(32)), "\x7f"])
 
 
 def fast_clean_text(raw: str) -> str:
     """``clean_text`` without its Unicode work for plain ASCII (already NFC), the usual cell."""
     if raw.isascii():
         text = raw.strip()
-        if "  " in text or not _MESSY_ASCII.isdisjoint(text):
-            text = " ".join(text.replace("\x00", "").split())
-        return text
+        if "  " not in text and _MESSY_ASCII.isdisjoint(text):
+            return text
     return clean_text(raw)
 
 

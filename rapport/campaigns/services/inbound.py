@@ -38,6 +38,7 @@ from rapport.campaigns.models import (
 )
 from rapport.campaigns.services.audience import sender_of
 from rapport.campaigns.timeline import CAMPAIGN_SEND, EMAIL_IN, record_email
+from rapport.core.text import clean_text, strip_nul
 from rapport.people.models import Person, PersonEmail
 
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
@@ -137,7 +138,8 @@ def parse(raw: bytes) -> Parsed:
     return Parsed(
         message_id=message_id[:255], from_address=from_list[0] if from_list else "",
         to=_addresses(msg, "To"), cc=_addresses(msg, "Cc"),
-        subject=" ".join(str(msg.get("Subject", "")).split())[:300], body=_text_body(msg), date=date,
+        subject=clean_text(str(msg.get("Subject", "")))[:300], body=strip_nul(_text_body(msg)),
+        date=date,
         in_reply_to=str(msg.get("In-Reply-To", "")).strip()[:255],
         references=MESSAGE_ID.findall(str(msg.get("References", ""))), bounce=_bounce(msg),
     )  # fmt: skip
