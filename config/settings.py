@@ -205,6 +205,8 @@ else:
 RAPPORT: dict[str, Any] = {
     "DEFAULT_PHONE_REGION": ENV.default_phone_region,
     "API_RATE_LIMIT_PER_MINUTE": ENV.api_rate_limit_per_minute,
+    # Rate-limit counters live here when set (else the database): see rapport/core/ratelimit.py.
+    "REDIS_URL": ENV.redis_url,
     "LIST_PAGE_SIZE": 50,
     "COUNT_CAP": 10_000,
     "IMPORT_MAX_BYTES": ENV.import_max_bytes,

@@ -16,9 +16,10 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
-from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse_lazy
+
+from rapport.core.ratelimit import rate_hit
 
 logger = logging.getLogger(__name__)
 RESETS_PER_HOUR = 3
@@ -26,13 +27,8 @@ RESETS_PER_HOUR = 3
 
 def _allowed(email: str) -> bool:
     digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
-    key = f"password-reset:{digest}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        sent = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        sent = 1
+    # Counted where every server process sees it, so the cap holds behind many workers.
+    sent = rate_hit(f"password-reset:{digest}", window_seconds=3600)
     return sent <= RESETS_PER_HOUR
 
 
