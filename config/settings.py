@@ -134,11 +134,16 @@ LOGIN_REDIRECT_URL = "people:person_list"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for a day
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Lock an account+address pair out after five failures in a row, for 15 minutes.
-AXES_FAILURE_LIMIT = 5
+# Lock a client address out after this many failed sign-ins (any accounts), for 15 minutes.
+# The address is REMOTE_ADDR, or X-Forwarded-For past RAPPORT_TRUSTED_PROXIES only.
+# One account tried from many addresses is slowed down instead (rapport/accounts/login.py).
+AXES_FAILURE_LIMIT = ENV.login_failures_per_address
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "rapport.core.client_ip.client_ip"
+# A success does not wipe the address's failures: else signing in to one's own account
+# between guesses would let one address try other accounts without end.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
@@ -207,6 +212,12 @@ RAPPORT: dict[str, Any] = {
     "API_RATE_LIMIT_PER_MINUTE": ENV.api_rate_limit_per_minute,
     # Rate-limit counters live here when set (else the database): see rapport/core/ratelimit.py.
     "REDIS_URL": ENV.redis_url,
+    # Proxies whose X-Forwarded-For is believed (addresses or networks; none by default).
+    "TRUSTED_PROXIES": ENV.trusted_proxies,
+    # One account tried from anywhere: after this many failures in 15 minutes, one try
+    # per LOGIN_SLOWDOWN_SECONDS (browsers that signed in to it before are exempt).
+    "LOGIN_FAILURES_PER_ACCOUNT": ENV.login_failures_per_account,
+    "LOGIN_SLOWDOWN_SECONDS": ENV.login_slowdown_seconds,
     "LIST_PAGE_SIZE": 50,
     "COUNT_CAP": 10_000,
     "IMPORT_MAX_BYTES": ENV.import_max_bytes,
