@@ -42,6 +42,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "rapport.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "rapport.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -218,6 +219,8 @@ RAPPORT: dict[str, Any] = {
     # per LOGIN_SLOWDOWN_SECONDS (browsers that signed in to it before are exempt).
     "LOGIN_FAILURES_PER_ACCOUNT": ENV.login_failures_per_account,
     "LOGIN_SLOWDOWN_SECONDS": ENV.login_slowdown_seconds,
+    # The API docs and OpenAPI document need a login or a token unless this is true.
+    "API_DOCS_PUBLIC": ENV.api_docs_public,
     "LIST_PAGE_SIZE": 50,
     "COUNT_CAP": 10_000,
     "IMPORT_MAX_BYTES": ENV.import_max_bytes,

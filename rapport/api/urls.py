@@ -11,7 +11,7 @@ from ninja import NinjaAPI, Router
 from rapport.accounts.api import router as accounts_router
 from rapport.activities.api import router as activities_router
 from rapport.api.auth import BearerTokenAuth, SessionUserAuth
-from rapport.api.docs import VendoredSwagger
+from rapport.api.docs import VendoredSwagger, docs_access
 from rapport.api.errors import install_error_handlers
 from rapport.campaigns.api import router as campaigns_router
 from rapport.core.errors import NotFound
@@ -47,6 +47,7 @@ api = NinjaAPI(
     auth=[BearerTokenAuth(), SessionUserAuth()],
     docs=VendoredSwagger(),
     docs_url="/docs",
+    docs_decorator=docs_access,
     openapi_url="/openapi.json",
 )
 install_error_handlers(api, body_params={"payload"})

@@ -76,3 +76,30 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every response that did not choose its own caching.
+
+    Pages, API answers and exports carry personal data; no browser cache, shared proxy
+    or back button should keep a copy. Static files never get here: WhiteNoise, above
+    this in the middleware list, answers them first with their own long cache headers
+    (and paths under STATIC_URL are skipped for the development server's sake).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if "Cache-Control" not in response.headers and not request.path.startswith(
+            _static_prefix()
+        ):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def _static_prefix() -> str:
+    from django.conf import settings
+
+    return "/" + str(settings.STATIC_URL).lstrip("/")
