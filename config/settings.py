@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "rapport.core.middleware.SessionTimeoutMiddleware",
     "rapport.core.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -150,7 +151,9 @@ AXES_VERBOSE = False
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# A session ends after RAPPORT_SESSION_IDLE_MINUTES without a request (default 8 hours),
+# and RAPPORT_SESSION_MAX_HOURS after signing in (default 14 days): SessionTimeoutMiddleware.
+SESSION_COOKIE_AGE = ENV.session_idle_minutes * 60
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -221,6 +224,8 @@ RAPPORT: dict[str, Any] = {
     "LOGIN_SLOWDOWN_SECONDS": ENV.login_slowdown_seconds,
     # The API docs and OpenAPI document need a login or a token unless this is true.
     "API_DOCS_PUBLIC": ENV.api_docs_public,
+    "SESSION_IDLE_SECONDS": ENV.session_idle_minutes * 60,
+    "SESSION_MAX_SECONDS": ENV.session_max_hours * 3600,
     "LIST_PAGE_SIZE": 50,
     "COUNT_CAP": 10_000,
     "IMPORT_MAX_BYTES": ENV.import_max_bytes,

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.http import HttpRequest, HttpResponseBase
 
@@ -100,6 +103,41 @@ class NoStoreMiddleware:
 
 
 def _static_prefix() -> str:
-    from django.conf import settings
-
     return "/" + str(settings.STATIC_URL).lstrip("/")
+
+
+class SessionTimeoutMiddleware:
+    """Sign a browser session out after ``SESSION_IDLE_SECONDS`` without a request, and
+    in any case ``SESSION_MAX_SECONDS`` after it signed in.
+
+    The session remembers when it started and when it was last seen; "last seen" is
+    written at most once a minute, so an active user costs one session write a minute,
+    not one a request. Django's own expiry (SESSION_COOKIE_AGE, the idle time) moves
+    with each of those writes, so the cookie and the stored session lapse too.
+    """
+
+    SEEN_EVERY = 60
+    STARTED, SEEN = "_rapport_started", "_rapport_seen"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        user: Any = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            self._check(request)
+        return self.get_response(request)
+
+    def _check(self, request: HttpRequest) -> None:
+        session = request.session
+        now = int(time.time())
+        started, seen = session.get(self.STARTED), session.get(self.SEEN)
+        if not isinstance(started, int) or not isinstance(seen, int):
+            session[self.STARTED] = session[self.SEEN] = now
+            return
+        idle = int(settings.RAPPORT.get("SESSION_IDLE_SECONDS", 8 * 3600))
+        longest = int(settings.RAPPORT.get("SESSION_MAX_SECONDS", 14 * 24 * 3600))
+        if now - seen > idle or now - started > longest:
+            logout(request)  # flushes the session; the request goes on signed out
+        elif now - seen >= self.SEEN_EVERY:
+            session[self.SEEN] = now
