@@ -130,6 +130,11 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # "Summer2026!", "P@ssw0rd1", the company's name and a year: rapport/accounts/passwords.py
+    {
+        "NAME": "rapport.accounts.passwords.GuessablePasswordValidator",
+        "OPTIONS": {"words": ENV.password_banned_words},
+    },
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "people:person_list"
