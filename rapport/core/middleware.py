@@ -128,12 +128,19 @@ class SessionTimeoutMiddleware:
             self._check(request)
         return self.get_response(request)
 
+    @classmethod
+    def signed_in(cls, sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+        """On ``user_logged_in``: stamp the new session, which is being saved anyway."""
+        session = getattr(request, "session", None)
+        if session is not None:
+            session[cls.STARTED] = session[cls.SEEN] = int(time.time())
+
     def _check(self, request: HttpRequest) -> None:
         session = request.session
         now = int(time.time())
         started, seen = session.get(self.STARTED), session.get(self.SEEN)
         if not isinstance(started, int) or not isinstance(seen, int):
-            session[self.STARTED] = session[self.SEEN] = now
+            session[self.STARTED] = session[self.SEEN] = now  # signed in before this existed
             return
         idle = int(settings.RAPPORT.get("SESSION_IDLE_SECONDS", 8 * 3600))
         longest = int(settings.RAPPORT.get("SESSION_MAX_SECONDS", 14 * 24 * 3600))
