@@ -35,8 +35,11 @@ DELETE and restore is optional but honoured: a stale tag answers 412 and changes
 `If-None-Match` on GET answers 304 when unchanged.
 
 **Errors** are always `{"detail": ...}`; for 422, `detail` maps each field to its messages.
-Requests are limited per token (or per logged-in user) per minute; over it the answer is 429
-with `Retry-After`.
+Requests are limited per token (or per logged-in user) per minute, across all server
+processes; over it the answer is 429 with `Retry-After`.
+
+These docs and `/api/v1/openapi.json` need a login or a token (unless the workspace set
+`RAPPORT_API_DOCS_PUBLIC=true`).
 """
 
 api = NinjaAPI(
