@@ -12,8 +12,8 @@ from django.test import Client
 
 
 @pytest.fixture
-def schema(db: Any) -> dict[str, Any]:
-    response = Client().get("/api/v1/openapi.json")
+def schema(workspace: Any, api_as: Any) -> dict[str, Any]:
+    response = api_as(workspace.viewer).get("/api/v1/openapi.json")
     assert response.status_code == 200
     return response.json()
 
@@ -77,8 +77,10 @@ def test_both_ways_of_authenticating_are_declared(schema: dict[str, Any]) -> Non
     assert ("apiKey", "cookie") in kinds
 
 
-def test_the_docs_page_loads_only_vendored_assets(db: Any) -> None:
-    response = Client().get("/api/v1/docs")
+def test_the_docs_page_loads_only_vendored_assets(workspace: Any) -> None:
+    client = Client()
+    client.force_login(workspace.viewer)
+    response = client.get("/api/v1/docs")
     assert response.status_code == 200
     html = response.content.decode()
     assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in html
@@ -121,3 +123,22 @@ def test_writes_document_the_answer_for_a_record_given_away(schema: dict[str, An
         assert "OutOfSightOut" in refs, (path, method)
     gone = schema["components"]["schemas"]["OutOfSightOut"]["properties"]
     assert set(gone) == {"id", "visible", "detail"}
+
+
+def test_the_docs_and_the_schema_need_a_login_or_a_token(
+    workspace: Any, api_as: Any, settings: Any
+) -> None:
+    anonymous = Client()
+    # Given nobody signed in: the schema is a 401 in JSON, the docs page leads to sign in
+    refused = anonymous.get("/api/v1/openapi.json")
+    assert refused.status_code == 401 and "Sign in" in refused.json()["detail"]
+    docs = anonymous.get("/api/v1/docs")
+    assert docs.status_code == 302 and docs["Location"].startswith("/accounts/login/?next=")
+    # A wrong token is no better; a real one reads the schema
+    wrong = Client(headers={"Authorization": "Bearer rpt_not-a-token"})
+    assert wrong.get("/api/v1/openapi.json").status_code == 401
+    assert api_as(workspace.viewer).get("/api/v1/openapi.json").status_code == 200
+    # And a workspace that wants its API docs public can say so
+    settings.RAPPORT = {**settings.RAPPORT, "API_DOCS_PUBLIC": True}
+    assert anonymous.get("/api/v1/openapi.json").status_code == 200
+    assert anonymous.get("/api/v1/docs").status_code == 200
