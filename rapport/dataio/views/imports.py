@@ -15,6 +15,7 @@ from rapport.core.errors import ValidationFailed
 from rapport.dataio.fields import KEYS, fields_for
 from rapport.dataio.models import Entity, ImportJob, JobStatus
 from rapport.dataio.services import (
+    Preview,
     import_job_configure,
     import_job_create,
     import_job_for,
@@ -80,10 +81,15 @@ def import_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     job = import_job_for(user=user, pk=pk)
     errors: list[str] = []
-    configurable = job.created_by_id == user.pk and (
-        job.status == JobStatus.UPLOADED or (job.status == JobStatus.DONE and job.dry_run)
+    configurable = (
+        bool(job.file)
+        and job.created_by_id == user.pk
+        and (job.status == JobStatus.UPLOADED or (job.status == JobStatus.DONE and job.dry_run))
     )
-    preview = import_preview(job)
+    # A finished import's file is deleted (docs/privacy.md): its page shows the mapping
+    # it used and its results, without the sample rows.
+    preview = import_preview(job) if job.file else Preview(
+        list(job.mapping), [], job.file_format, "", job.delimiter)  # fmt: skip
     if request.method == "POST" and configurable:
         mapping = {h: request.POST.get(f"map_{i}", "") for i, h in enumerate(preview.headers)}
         data = {
