@@ -6,13 +6,15 @@ Docs: /api/v1/docs (Swagger UI from vendored files); schema: /api/v1/openapi.jso
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import NinjaAPI, Router
+from ninja import Router
 
 from rapport.accounts.api import router as accounts_router
 from rapport.activities.api import router as activities_router
 from rapport.api.auth import BearerTokenAuth, SessionUserAuth
 from rapport.api.docs import VendoredSwagger
 from rapport.api.errors import install_error_handlers
+from rapport.api.openapi import RapportAPI
+from rapport.api.parser import StrictJsonParser
 from rapport.campaigns.api import router as campaigns_router
 from rapport.core.errors import NotFound
 from rapport.dataio.api import router as dataio_router
@@ -39,7 +41,7 @@ Requests are limited per token (or per logged-in user) per minute; over it the a
 with `Retry-After`.
 """
 
-api = NinjaAPI(
+api = RapportAPI(
     title="Rapport API",
     version="1",
     description=DESCRIPTION,
@@ -48,6 +50,7 @@ api = NinjaAPI(
     docs=VendoredSwagger(),
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=StrictJsonParser(),
 )
 install_error_handlers(api, body_params={"payload"})
 api.add_router("/", people_router)

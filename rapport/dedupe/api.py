@@ -12,6 +12,7 @@ from pydantic import ConfigDict
 
 from rapport.api.auth import current_user
 from rapport.api.schemas import ErrorOut
+from rapport.api.types import DbId
 from rapport.core.errors import ValidationFailed
 from rapport.dedupe.api_merge import router as merge_router
 from rapport.dedupe.api_review import router as review_router
@@ -25,7 +26,7 @@ CHECK_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429:
 
 
 class OrganizationRef(Schema):
-    organization_id: int
+    organization_id: DbId
     role: str = ""
 
 
@@ -36,7 +37,7 @@ class PersonCheckIn(Schema):
     # (tags, owner_id, …) are ignored rather than refused.
     model_config = ConfigDict(extra="ignore")
 
-    person_id: int | None = Field(
+    person_id: DbId | None = Field(
         None, description="When changing an existing person: their id (left out of the answer)."
     )
     first_name: str = ""
@@ -99,7 +100,7 @@ class OrganizationCheckIn(Schema):
 
     model_config = ConfigDict(extra="ignore")
 
-    organization_id: int | None = Field(
+    organization_id: DbId | None = Field(
         None, description="When changing an existing organisation: its id (left out)."
     )
     name: str = Field("", description='Legal forms do not matter: "Acme GmbH" finds "ACME".')

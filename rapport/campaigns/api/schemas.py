@@ -8,6 +8,7 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from rapport.api.types import ApiDateTime, DbId
 from rapport.campaigns.models import AudienceKind, Campaign, EmailTemplate, TemplateKind
 
 
@@ -54,7 +55,7 @@ class TemplatePage(Schema):
 
 
 class EmailIn(InputSchema):
-    template_id: int | None = Field(
+    template_id: DbId | None = Field(
         None, description="Send this template; or give subject and body_text"
     )
     subject: str | None = None
@@ -85,10 +86,10 @@ class EmailOut(Schema):
 
 class CampaignIn(InputSchema):
     name: str | None = None
-    template_id: int | None = Field(None, description="A marketing template")
+    template_id: DbId | None = Field(None, description="A marketing template")
     audience_kind: AudienceKind | None = None
-    segment_id: int | None = None
-    person_ids: list[int] | None = Field(None, description="A fixed list of people")
+    segment_id: DbId | None = None
+    person_ids: list[DbId] | None = Field(None, description="A fixed list of people")
     people_filter: str | None = Field(
         None,
         description="Or: the People list's query string (e.g. `tag=vip&stage=customer`), resolved now",
@@ -125,7 +126,7 @@ class CampaignPage(Schema):
 
 
 class ScheduleIn(InputSchema):
-    at: dt.datetime | None = Field(
+    at: ApiDateTime | None = Field(
         None, description="When to send; omit (or a past time) to send now"
     )
 

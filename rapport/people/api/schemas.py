@@ -14,6 +14,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from rapport.api.types import ApiDateTime, DbId, Position, QueryId
 from rapport.people.models import (
     ConsentStatus,
     CustomFieldEntity,
@@ -51,8 +52,12 @@ class ListParams(Schema):
     q: str | None = Field(
         None, description="Search names, e-mails, phones (and organisation names for people)."
     )
-    owner: str | None = Field(None, description="A user id, `me` or `none`.")
-    team: int | None = Field(None, description="A team id.")
+    owner: str | None = Field(
+        None,
+        description="A user id, `me` or `none`.",
+        json_schema_extra={"pattern": r"^(me|none|[0-9]{1,19})$"},
+    )
+    team: QueryId | None = Field(None, description="A team id.")
     tag: str | None = Field(None, description="A tag name.")
     trash: bool = Field(False, description="List deleted records instead of live ones.")
     limit: int = Field(50, ge=1, le=200, description="Rows per page (at most 200).")
@@ -62,7 +67,7 @@ class ListParams(Schema):
 class PersonListParams(ListParams):
     stage: LifecycleStage | None = None
     consent: ConsentStatus | None = None
-    organization: int | None = Field(
+    organization: QueryId | None = Field(
         None, description="People affiliated with this organisation id."
     )
     sort: PersonSort = "-updated"
@@ -151,7 +156,7 @@ class PersonPage(Schema):
 class AffiliationIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    organization_id: int
+    organization_id: DbId
     role: str = ""
 
 
@@ -179,14 +184,14 @@ class PersonIn(InputSchema):
     country: str | None = Field(None, description="ISO 3166 two-letter code.")
     lifecycle_stage: LifecycleStage | None = None
     email_consent: ConsentStatus | None = None
-    email_consent_at: dt.datetime | None = None
+    email_consent_at: ApiDateTime | None = None
     email_consent_method: str | None = None
     organizations: list[AffiliationIn] = Field(
         default_factory=list, description="Replaces all affiliations; the first is primary."
     )
     tags: list[str] = Field(default_factory=list, description="Replaces all tags.")
-    owner_id: int | None = None
-    team_id: int | None = None
+    owner_id: DbId | None = None
+    team_id: DbId | None = None
     custom_fields: dict[str, Any] = Field(
         default_factory=dict, description="Merged into the stored values; null removes a value."
     )
@@ -249,8 +254,8 @@ class OrganizationIn(InputSchema):
     postcode: str | None = None
     country: str | None = Field(None, description="ISO 3166 two-letter code.")
     tags: list[str] = Field(default_factory=list, description="Replaces all tags.")
-    owner_id: int | None = None
-    team_id: int | None = None
+    owner_id: DbId | None = None
+    team_id: DbId | None = None
     custom_fields: dict[str, Any] = Field(
         default_factory=dict, description="Merged into the stored values; null removes a value."
     )
@@ -290,7 +295,7 @@ class CustomFieldCreate(InputSchema):
     field_type: CustomFieldType
     choices: list[str] = Field(default_factory=list, description="Required for `choice` fields.")
     required: bool = False
-    position: int = Field(0, ge=0)
+    position: Position = 0
 
 
 class CustomFieldUpdate(InputSchema):
@@ -299,4 +304,4 @@ class CustomFieldUpdate(InputSchema):
     label: str | None = None
     choices: list[str] = Field(default_factory=list)
     required: bool = False
-    position: int = Field(0, ge=0)
+    position: Position = 0

@@ -1,0 +1,57 @@
+"""The JSON body parser: a body must be a JSON object of text Python can store and send.
+
+``json.loads`` accepts ``"\\ud800"`` (half of a UTF-16 surrogate pair), which no
+UTF-8 encoder can write, so it failed later, at the database or the response (a
+500). It also accepts a top-level array, which ninja's schemas then read as an
+object with every field left out. Both are refused here, before any schema runs,
+as a 400 (or, for a body that is not an object, 422) with ``{"detail": …}``
+(see rapport.api.errors).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, cast
+
+from django.http import HttpRequest
+from ninja.parser import Parser
+from ninja.types import DictStrAny
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class UnacceptableBody(ValueError):
+    """The body cannot be read as a request; the message says why, ``status`` how to answer."""
+
+    def __init__(self, message: str, *, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    # json.loads joins a valid pair (\ud83d\ude00) into one character, so any
+    # code point left in U+D800–U+DFFF is half of a pair.
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(item) for item in value)
+    return False
+
+
+class StrictJsonParser(Parser):
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
+        try:
+            data = json.loads(request.body)
+        except (ValueError, RecursionError) as exc:
+            raise UnacceptableBody("The request body is not valid JSON (UTF-8).") from exc
+        if not isinstance(data, dict):
+            raise UnacceptableBody("The request body must be a JSON object.", status=422)
+        if _has_lone_surrogate(data):
+            raise UnacceptableBody(
+                "The request body holds an unpaired UTF-16 surrogate (like \\ud800); "
+                "send text as valid Unicode."
+            )
+        return cast(DictStrAny, data)

@@ -1,0 +1,51 @@
+"""Field types the request schemas share, bounded to what the database can hold.
+
+Pydantic's ``int`` takes ``true`` for 1 and any number of digits, and its
+``datetime`` takes ``9999-12-31T23:59:59-14:00``, which has no UTC value. Each
+then failed only at the database (or when a page rendered it), as a 500. These
+types refuse such input while the request is validated (a 422 naming the field),
+and their bounds appear in the OpenAPI, so a client can see them.
+
+- ``DbId``: an id in a JSON body: a JSON integer (not ``true``), 1 … 2⁶³−1.
+- ``QueryId``: the same in a query string or path (text that reads as such a number).
+- ``Position``, ``Minutes``: small counters a JSON body sends as integers.
+- ``ApiDateTime``: a date and time that still exists after conversion to UTC (and
+  to any display time zone): between 0001-01-02 and 9999-12-30 UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from django.utils import timezone
+from pydantic import AfterValidator, Field, Strict
+from pydantic_core import PydanticCustomError
+
+from rapport.core.params import MAX_DB_ID, MAX_INT
+
+DbId = Annotated[int, Strict(), Field(ge=1, le=MAX_DB_ID)]
+QueryId = Annotated[int, Field(ge=1, le=MAX_DB_ID)]
+Position = Annotated[int, Strict(), Field(ge=0, le=MAX_INT)]
+Minutes = Annotated[int, Strict(), Field(ge=0, le=1440)]
+
+# A day's margin each side, so the value can be shown in any time zone (±14 h).
+EARLIEST = dt.datetime(1, 1, 2, tzinfo=dt.UTC)
+LATEST = dt.datetime(9999, 12, 30, 23, 59, 59, tzinfo=dt.UTC)
+
+
+def storable_datetime(value: dt.datetime) -> dt.datetime:
+    """``value`` if the database can store it and pages can show it; else a validation error."""
+    aware = value if timezone.is_aware(value) else timezone.make_aware(value)
+    try:
+        in_utc = aware.astimezone(dt.UTC)
+    except OverflowError:
+        in_utc = None
+    if in_utc is None or not EARLIEST <= in_utc <= LATEST:
+        raise PydanticCustomError(
+            "datetime_out_of_range", "Give a date and time between the years 1 and 9999 (in UTC)."
+        )
+    return value
+
+
+ApiDateTime = Annotated[dt.datetime, AfterValidator(storable_datetime)]
