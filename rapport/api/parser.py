@@ -47,6 +47,8 @@ class StrictJsonParser(Parser):
             data = json.loads(request.body)
         except (ValueError, RecursionError) as exc:
             raise UnacceptableBody("The request body is not valid JSON (UTF-8).") from exc
+        if data is None:  # an operation whose body is optional may be sent `null`
+            return cast(DictStrAny, None)
         if not isinstance(data, dict):
             raise UnacceptableBody("The request body must be a JSON object.", status=422)
         if _has_lone_surrogate(data):

@@ -6,28 +6,51 @@ then failed only at the database (or when a page rendered it), as a 500. These
 types refuse such input while the request is validated (a 422 naming the field),
 and their bounds appear in the OpenAPI, so a client can see them.
 
-- ``DbId``: an id in a JSON body: a JSON integer (not ``true``), 1 … 2⁶³−1.
+- ``DbId``: an id in a JSON body: a JSON integer (not ``true`` or ``"1"``), 1 … 2⁶³−1.
 - ``QueryId``: the same in a query string or path (text that reads as such a number).
-- ``Position``, ``Minutes``: small counters a JSON body sends as integers.
-- ``ApiDateTime``: a date and time that still exists after conversion to UTC (and
+- ``JsonInt``, ``Position``, ``Minutes``, ``Score``: numbers a JSON body sends as numbers.
+- ``ApiDate``: a date as ISO 8601 text (not a number of seconds).
+- ``ApiDateTime``: ISO 8601 text for a date and time that still exists after conversion to UTC (and
   to any display time zone): between 0001-01-02 and 9999-12-30 UTC.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.utils import timezone
-from pydantic import AfterValidator, Field, Strict
+from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from rapport.core.params import MAX_DB_ID, MAX_INT
 
-DbId = Annotated[int, Strict(), Field(ge=1, le=MAX_DB_ID)]
+
+def json_integer(value: Any) -> Any:
+    """What JSON Schema calls an integer: a number with no fraction (``3`` or ``3.0``),
+    not ``true`` and not ``"3"``, which pydantic's lax ``int`` would also take."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("int_type", "Input should be an integer")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise PydanticCustomError("int_from_float", "Input should be a whole number")
+        return int(value)
+    return value
+
+
+def json_number(value: Any) -> Any:
+    """A JSON number, not ``true`` (which pydantic's lax ``float`` reads as 1.0)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("float_type", "Input should be a number")
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(json_integer)]
+DbId = Annotated[JsonInt, Field(ge=1, le=MAX_DB_ID)]
 QueryId = Annotated[int, Field(ge=1, le=MAX_DB_ID)]
-Position = Annotated[int, Strict(), Field(ge=0, le=MAX_INT)]
-Minutes = Annotated[int, Strict(), Field(ge=0, le=1440)]
+Position = Annotated[JsonInt, Field(ge=0, le=MAX_INT)]
+Minutes = Annotated[JsonInt, Field(ge=0, le=1440)]
+Score = Annotated[float, BeforeValidator(json_number), Field(ge=0, le=1)]
 
 # A day's margin each side, so the value can be shown in any time zone (±14 h).
 EARLIEST = dt.datetime(1, 1, 2, tzinfo=dt.UTC)
@@ -48,4 +71,14 @@ def storable_datetime(value: dt.datetime) -> dt.datetime:
     return value
 
 
-ApiDateTime = Annotated[dt.datetime, AfterValidator(storable_datetime)]
+def not_a_number(value: Any) -> Any:
+    """Dates and times come as ISO 8601 text; pydantic would read ``0`` as 1970-01-01."""
+    if isinstance(value, bool | int | float):
+        raise PydanticCustomError("date_type", "Give the date (and time) as ISO 8601 text.")
+    return value
+
+
+ApiDateTime = Annotated[
+    dt.datetime, BeforeValidator(not_a_number), AfterValidator(storable_datetime)
+]
+ApiDate = Annotated[dt.date, BeforeValidator(not_a_number)]

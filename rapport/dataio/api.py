@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from rapport.api.auth import current_user
-from rapport.api.schemas import ErrorOut
+from rapport.api.schemas import ErrorOut, JsonObject
 from rapport.core.errors import ValidationFailed
 from rapport.dataio.models import ImportJob
 from rapport.dataio.services import (
@@ -29,7 +29,7 @@ router = Router(tags=["imports"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
-class ImportIn(Schema):
+class ImportIn(JsonObject):
     entity: str = Field("person", description="person or organization")
     filename: str = Field("import.csv", description="Its extension helps tell the format")
     content_base64: str = Field(description="The file's bytes, base64-encoded")

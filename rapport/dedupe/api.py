@@ -4,15 +4,13 @@ record before creating or changing it. The review, scan and merge operations are
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from pydantic import ConfigDict
 
 from rapport.api.auth import current_user
-from rapport.api.schemas import ErrorOut
-from rapport.api.types import DbId
+from rapport.api.schemas import ErrorOut, JsonObject
+from rapport.api.types import ApiDate, DbId, JsonInt, Score
 from rapport.core.errors import ValidationFailed
 from rapport.dedupe.api_merge import router as merge_router
 from rapport.dedupe.api_review import router as review_router
@@ -30,7 +28,7 @@ class OrganizationRef(Schema):
     role: str = ""
 
 
-class PersonCheckIn(Schema):
+class PersonCheckIn(JsonObject):
     """The fields of the person you are about to create (or change), as for POST /people."""
 
     # The whole body of a POST /people may be sent as is: fields the check does not use
@@ -47,10 +45,10 @@ class PersonCheckIn(Schema):
     street: str = ""
     postcode: str = ""
     city: str = ""
-    birthday: dt.date | None = None
+    birthday: ApiDate | None = None
     organizations: list[OrganizationRef] = Field(default_factory=list)
-    threshold: float = Field(CHECK_THRESHOLD, ge=0, le=1, description="Lowest score to report.")
-    limit: int = Field(5, ge=1, le=20)
+    threshold: Score = Field(CHECK_THRESHOLD, description="Lowest score to report.")
+    limit: JsonInt = Field(5, ge=1, le=20)
 
 
 def _check(
@@ -94,7 +92,7 @@ def check_person(request: HttpRequest, payload: PersonCheckIn) -> dict[str, obje
     return _check(request, Entity.PERSON, profile, payload.person_id, payload)
 
 
-class OrganizationCheckIn(Schema):
+class OrganizationCheckIn(JsonObject):
     """The fields of the organisation you are about to create (or change), as for
     POST /organizations (other fields are ignored)."""
 
@@ -111,8 +109,8 @@ class OrganizationCheckIn(Schema):
     street: str = ""
     postcode: str = ""
     city: str = ""
-    threshold: float = Field(CHECK_THRESHOLD, ge=0, le=1, description="Lowest score to report.")
-    limit: int = Field(5, ge=1, le=20)
+    threshold: Score = Field(CHECK_THRESHOLD, description="Lowest score to report.")
+    limit: JsonInt = Field(5, ge=1, le=20)
 
 
 class OrganizationCandidateOut(Schema):

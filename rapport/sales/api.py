@@ -14,7 +14,7 @@ from rapport.api.auth import current_user
 from rapport.api.concurrency import etag_for, expected_version, not_modified_response
 from rapport.api.pagination import paginate
 from rapport.api.schemas import ErrorOut
-from rapport.api.types import DbId, QueryId
+from rapport.api.types import ApiDate, DbId, QueryId
 from rapport.sales.models import Order, OrderStatus
 from rapport.sales.selectors import OrderFilter, order_detail, order_list
 from rapport.sales.services import order_create, order_delete, order_update
@@ -90,7 +90,7 @@ class OrderIn(Schema):
 
     person_id: DbId | None = Field(None, description="The customer: a person id…")
     organization_id: DbId | None = Field(None, description="…or an organisation id (not both).")
-    ordered_at: dt.date | None = None
+    ordered_at: ApiDate | None = None
     amount: Decimal | None = Field(None, description="Defaults to the sum of the lines.")
     currency: str | None = Field(None, description="ISO 4217, e.g. EUR.")
     status: OrderStatus | None = None

@@ -99,7 +99,7 @@ class TaskListParams(Schema):
     assignee: str | None = Field(
         None,
         description="A user id or `me`.",
-        json_schema_extra={"pattern": r"^(me|[0-9]{1,19})$"},
+        json_schema_extra={"pattern": r"^(|me|[0-9]{1,19})$"},
     )
     person: QueryId | None = None
     organization: QueryId | None = None

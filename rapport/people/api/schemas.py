@@ -14,7 +14,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from rapport.api.types import ApiDateTime, DbId, Position, QueryId
+from rapport.api.types import ApiDate, ApiDateTime, DbId, Position, QueryId
 from rapport.people.models import (
     ConsentStatus,
     CustomFieldEntity,
@@ -55,7 +55,7 @@ class ListParams(Schema):
     owner: str | None = Field(
         None,
         description="A user id, `me` or `none`.",
-        json_schema_extra={"pattern": r"^(me|none|[0-9]{1,19})$"},
+        json_schema_extra={"pattern": r"^(|me|none|[0-9]{1,19})$"},
     )
     team: QueryId | None = Field(None, description="A team id.")
     tag: str | None = Field(None, description="A tag name.")
@@ -175,7 +175,7 @@ class PersonIn(InputSchema):
         default_factory=list, description="Replaces all phones; the first is primary."
     )
     title: str | None = None
-    birthday: dt.date | None = None
+    birthday: ApiDate | None = None
     source: str | None = None
     street: str | None = None
     city: str | None = None

@@ -109,7 +109,7 @@ def test_a_bool_is_not_a_number_of_minutes(admin_api: Any, make_person: Any) -> 
     assert "duration_minutes" in response.json()["detail"]
 
 
-@pytest.mark.parametrize("body", ["[null, null]", "[]", '"text"', "3"])
+@pytest.mark.parametrize("body", ["[null, null]", "[]", '"text"', "3", "null"])
 def test_a_body_that_is_not_a_json_object_is_422(admin_api: Any, body: str) -> None:
     # ninja read an array as an object with every (optional) field left out: a 200
     response = admin_api.post("/api/v1/people/duplicates/check", body, content_type=JSON)
@@ -143,3 +143,22 @@ def test_a_body_over_the_upload_limit_gets_a_json_413(admin_api: Any, settings: 
     assert response.status_code == 413
     assert response["Content-Type"].startswith("application/json")
     assert "10000 bytes" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "field"),
+    [
+        ("/api/v1/people/duplicates/check", {"first_name": "Ana", "birthday": 0}, "birthday"),
+        ("/api/v1/people", {"first_name": "Ana", "birthday": 86400}, "birthday"),
+        ("/api/v1/tasks", {"title": "x", "due_at": 1700000000}, "due_at"),
+        ("/api/v1/people/duplicates/check", {"first_name": "Ana", "threshold": False}, "threshold"),
+        ("/api/v1/people/duplicates/check", {"first_name": "Ana", "limit": True}, "limit"),
+        ("/api/v1/people", {"first_name": "Ana", "team_id": "1"}, "team_id"),
+    ],
+)
+def test_numbers_and_dates_are_not_guessed_from_other_json_types(
+    admin_api: Any, url: str, body: dict[str, Any], field: str
+) -> None:
+    response = admin_api.post(url, json.dumps(body), content_type=JSON)
+    assert response.status_code == 422, response.content[:300]
+    assert field in response.json()["detail"]

@@ -105,3 +105,17 @@ def test_the_docs_assets_exist(asset: str) -> None:
 def test_swagger_ui_is_licensed(db: Any) -> None:
     folder = Path(settings.BASE_DIR) / "static" / "vendor" / "swagger-ui"
     assert "Apache License" in (folder / "LICENSE").read_text()
+
+
+def test_every_operation_documents_the_errors_the_plumbing_gives(schema: dict[str, Any]) -> None:
+    # the token check and rate limit (401, 429), schema validation (422), and a body
+    # that is not a JSON object or is too large (400, 413) can answer any operation
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            statuses = set(operation["responses"])
+            if operation.get("security"):
+                assert {"401", "429"} <= statuses, (method, path)
+            if operation.get("parameters") or operation.get("requestBody"):
+                assert "422" in statuses, (method, path)
+            if operation.get("requestBody"):
+                assert {"400", "413"} <= statuses, (method, path)
