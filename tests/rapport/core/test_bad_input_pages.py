@@ -70,3 +70,12 @@ def test_id_parsing_takes_only_ascii_digits_within_range() -> None:
     assert page_number(HUGE) == 1_000_000
     assert page_number("²") == 1
     assert page_number("3") == 3
+
+
+def test_a_custom_field_position_past_the_column_is_a_form_error(web: Client) -> None:
+    from rapport.people.models import CustomFieldDefinition
+
+    response = web.post("/settings/custom-fields/", {"entity": "person", "key": "size",
+                        "label": "Size", "field_type": "text", "position": str(2**64)})  # fmt: skip
+    assert response.status_code == 422  # the form again, with the error
+    assert not CustomFieldDefinition.objects.filter(key="size").exists()
