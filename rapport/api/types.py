@@ -45,12 +45,14 @@ def json_number(value: Any) -> Any:
     return value
 
 
+# The bounds come before the type check, so the OpenAPI shows them as minimum/maximum.
 JsonInt = Annotated[int, BeforeValidator(json_integer)]
-DbId = Annotated[JsonInt, Field(ge=1, le=MAX_DB_ID)]
+DbId = Annotated[int, Field(ge=1, le=MAX_DB_ID), BeforeValidator(json_integer)]
 QueryId = Annotated[int, Field(ge=1, le=MAX_DB_ID)]
-Position = Annotated[JsonInt, Field(ge=0, le=MAX_INT)]
-Minutes = Annotated[JsonInt, Field(ge=0, le=1440)]
-Score = Annotated[float, BeforeValidator(json_number), Field(ge=0, le=1)]
+Position = Annotated[int, Field(ge=0, le=MAX_INT), BeforeValidator(json_integer)]
+Minutes = Annotated[int, Field(ge=0, le=1440), BeforeValidator(json_integer)]
+Score = Annotated[float, Field(ge=0, le=1), BeforeValidator(json_number)]
+CheckLimit = Annotated[int, Field(ge=1, le=20), BeforeValidator(json_integer)]
 
 # A day's margin each side, so the value can be shown in any time zone (±14 h).
 EARLIEST = dt.datetime(1, 1, 2, tzinfo=dt.UTC)

@@ -10,7 +10,7 @@ from pydantic import ConfigDict
 
 from rapport.api.auth import current_user
 from rapport.api.schemas import ErrorOut, JsonObject
-from rapport.api.types import ApiDate, DbId, JsonInt, Score
+from rapport.api.types import ApiDate, CheckLimit, DbId, Score
 from rapport.core.errors import ValidationFailed
 from rapport.dedupe.api_merge import router as merge_router
 from rapport.dedupe.api_review import router as review_router
@@ -48,7 +48,7 @@ class PersonCheckIn(JsonObject):
     birthday: ApiDate | None = None
     organizations: list[OrganizationRef] = Field(default_factory=list)
     threshold: Score = Field(CHECK_THRESHOLD, description="Lowest score to report.")
-    limit: JsonInt = Field(5, ge=1, le=20)
+    limit: CheckLimit = 5
 
 
 def _check(
@@ -110,7 +110,7 @@ class OrganizationCheckIn(JsonObject):
     postcode: str = ""
     city: str = ""
     threshold: Score = Field(CHECK_THRESHOLD, description="Lowest score to report.")
-    limit: JsonInt = Field(5, ge=1, le=20)
+    limit: CheckLimit = 5
 
 
 class OrganizationCandidateOut(Schema):

@@ -119,3 +119,14 @@ def test_every_operation_documents_the_errors_the_plumbing_gives(schema: dict[st
                 assert "422" in statuses, (method, path)
             if operation.get("requestBody"):
                 assert {"400", "413"} <= statuses, (method, path)
+
+
+def test_id_and_number_bounds_are_json_schema_keywords(schema: dict[str, Any]) -> None:
+    import json
+
+    text = json.dumps(schema)
+    # pydantic writes a bound it cannot place as a raw "ge"/"le", which no client reads
+    assert '"ge":' not in text and '"le":' not in text
+    person_in = schema["components"]["schemas"]["PersonIn"]["properties"]
+    team_id = next(s for s in person_in["team_id"]["anyOf"] if s.get("type") == "integer")
+    assert (team_id["minimum"], team_id["maximum"]) == (1, 2**63 - 1)
