@@ -8,7 +8,8 @@ and their bounds appear in the OpenAPI, so a client can see them.
 
 - ``DbId``: an id in a JSON body: a JSON integer (not ``true`` or ``"1"``), 1 … 2⁶³−1.
 - ``QueryId``: the same in a query string or path (text that reads as such a number).
-- ``JsonInt``, ``Position``, ``Minutes``, ``Score``: numbers a JSON body sends as numbers.
+- ``JsonInt``, ``Position``, ``Minutes``, ``Score``, ``JsonBool``: numbers and booleans a
+  JSON body sends as such.
 - ``ApiDate``: a date as ISO 8601 text (not a number of seconds).
 - ``ApiDateTime``: ISO 8601 text for a date and time that still exists after conversion to UTC (and
   to any display time zone): between 0001-01-02 and 9999-12-30 UTC.
@@ -20,7 +21,8 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.utils import timezone
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, JsonValue, Strict
+from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from rapport.core.params import MAX_DB_ID, MAX_INT
@@ -53,6 +55,7 @@ Position = Annotated[int, Field(ge=0, le=MAX_INT), BeforeValidator(json_integer)
 Minutes = Annotated[int, Field(ge=0, le=1440), BeforeValidator(json_integer)]
 Score = Annotated[float, Field(ge=0, le=1), BeforeValidator(json_number)]
 CheckLimit = Annotated[int, Field(ge=1, le=20), BeforeValidator(json_integer)]
+JsonBool = Annotated[bool, Strict()]  # true or false, not 0, 1 or "yes"
 
 # A day's margin each side, so the value can be shown in any time zone (±14 h).
 EARLIEST = dt.datetime(1, 1, 2, tzinfo=dt.UTC)
@@ -84,3 +87,17 @@ ApiDateTime = Annotated[
     dt.datetime, BeforeValidator(not_a_number), AfterValidator(storable_datetime)
 ]
 ApiDate = Annotated[dt.date, BeforeValidator(not_a_number)]
+
+# A field a write may leave out but not send as null: Python still sees None (so the
+# service answers as before), the OpenAPI says the value is not nullable.
+NotNull = SkipJsonSchema[None]
+NON_BLANK: dict[str, JsonValue] = {
+    "minLength": 1,
+    "pattern": r"\S",
+}  # for text the service refuses empty or blank
+
+
+def non_blank(description: str | None = None) -> Any:
+    """Field() for text a service refuses when empty: the OpenAPI says so (the service's
+    own message still answers, so a page and the API explain it the same way)."""
+    return Field(None, description=description, json_schema_extra=NON_BLANK)

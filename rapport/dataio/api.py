@@ -16,6 +16,7 @@ from ninja import Field, Router, Schema, Status
 
 from rapport.api.auth import current_user
 from rapport.api.schemas import ErrorOut, JsonObject
+from rapport.api.types import JsonBool
 from rapport.core.errors import ValidationFailed
 from rapport.dataio.models import ImportJob
 from rapport.dataio.services import (
@@ -38,7 +39,7 @@ class ImportIn(JsonObject):
     mapping: dict[str, str] | None = Field(
         None, description="Column → field; omitted columns are skipped. Default: the suggestions."
     )
-    dry_run: bool = False
+    dry_run: JsonBool = False
     source: str = "import"
     region: str = ""
 

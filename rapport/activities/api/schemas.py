@@ -9,7 +9,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from rapport.activities.models import ActivityKind, Priority, Recurrence, TaskStatus
-from rapport.api.types import ApiDateTime, DbId, Minutes, QueryId
+from rapport.api.types import NON_BLANK, ApiDateTime, DbId, Minutes, NotNull, QueryId, non_blank
 
 
 class InputSchema(Schema):
@@ -108,7 +108,7 @@ class TaskListParams(Schema):
 
 
 class TaskCreate(InputSchema):
-    title: str
+    title: str = Field(json_schema_extra=NON_BLANK)
     notes: str = ""
     due_at: ApiDateTime | None = None
     assignee: DbId | None = Field(None, description="A user id; default: you.")
@@ -119,7 +119,7 @@ class TaskCreate(InputSchema):
 
 
 class TaskChange(InputSchema):
-    title: str | None = None
+    title: str | NotNull = non_blank()
     notes: str | None = None
     due_at: ApiDateTime | None = None
     assignee: DbId | None = None

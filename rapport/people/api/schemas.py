@@ -14,7 +14,17 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from rapport.api.types import ApiDate, ApiDateTime, DbId, Position, QueryId
+from rapport.api.types import (
+    NON_BLANK,
+    ApiDate,
+    ApiDateTime,
+    DbId,
+    JsonBool,
+    NotNull,
+    Position,
+    QueryId,
+    non_blank,
+)
 from rapport.people.models import (
     ConsentStatus,
     CustomFieldEntity,
@@ -182,8 +192,8 @@ class PersonIn(InputSchema):
     region: str | None = None
     postcode: str | None = None
     country: str | None = Field(None, description="ISO 3166 two-letter code.")
-    lifecycle_stage: LifecycleStage | None = None
-    email_consent: ConsentStatus | None = None
+    lifecycle_stage: LifecycleStage | NotNull = None
+    email_consent: ConsentStatus | NotNull = None
     email_consent_at: ApiDateTime | None = None
     email_consent_method: str | None = None
     organizations: list[AffiliationIn] = Field(
@@ -240,14 +250,14 @@ class OrganizationPage(Schema):
 class OrganizationIn(InputSchema):
     """An organisation to create, or the fields to change (send only those)."""
 
-    name: str | None = None
+    name: str | NotNull = non_blank()
     domain: str | None = None
     phone: str | None = Field(
         None, description="The main number; read with the default region unless it starts with +."
     )
     industry: str | None = None
     size: OrganizationSize | None = None
-    relationship_type: RelationshipType | None = None
+    relationship_type: RelationshipType | NotNull = None
     street: str | None = None
     city: str | None = None
     region: str | None = None
@@ -289,12 +299,13 @@ class CustomFieldOut(Schema):
 class CustomFieldCreate(InputSchema):
     entity: CustomFieldEntity
     key: str = Field(
-        description="Lower-case letters, digits and _, starting with a letter; used in the API and `cf_<key>` filters."
+        description="Lower-case letters, digits and _, starting with a letter; used in the API and `cf_<key>` filters.",
+        json_schema_extra={"pattern": r"^[A-Za-z][A-Za-z0-9_]{0,49}$"},
     )
-    label: str
+    label: str = Field(json_schema_extra=NON_BLANK)
     field_type: CustomFieldType
     choices: list[str] = Field(default_factory=list, description="Required for `choice` fields.")
-    required: bool = False
+    required: JsonBool = False
     position: Position = 0
 
 
@@ -303,5 +314,5 @@ class CustomFieldUpdate(InputSchema):
 
     label: str | None = None
     choices: list[str] = Field(default_factory=list)
-    required: bool = False
+    required: JsonBool = False
     position: Position = 0

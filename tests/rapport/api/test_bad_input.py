@@ -162,3 +162,10 @@ def test_numbers_and_dates_are_not_guessed_from_other_json_types(
     response = admin_api.post(url, json.dumps(body), content_type=JSON)
     assert response.status_code == 422, response.content[:300]
     assert field in response.json()["detail"]
+
+
+def test_a_flag_is_true_or_false_not_zero(admin_api: Any) -> None:
+    body = {"entity": "person", "key": "vip", "label": "VIP", "field_type": "text", "required": 0}
+    response = admin_api.post("/api/v1/custom-fields", json.dumps(body), content_type=JSON)
+    assert response.status_code == 422
+    assert "required" in response.json()["detail"]

@@ -130,3 +130,12 @@ def test_id_and_number_bounds_are_json_schema_keywords(schema: dict[str, Any]) -
     person_in = schema["components"]["schemas"]["PersonIn"]["properties"]
     team_id = next(s for s in person_in["team_id"]["anyOf"] if s.get("type") == "integer")
     assert (team_id["minimum"], team_id["maximum"]) == (1, 2**63 - 1)
+
+
+def test_fields_a_write_refuses_empty_or_null_say_so(schema: dict[str, Any]) -> None:
+    components = schema["components"]["schemas"]
+    organization_name = components["OrganizationIn"]["properties"]["name"]
+    assert organization_name["type"] == "string" and organization_name["minLength"] == 1
+    assert "anyOf" not in components["PersonIn"]["properties"]["lifecycle_stage"]  # no null
+    assert components["TaskCreate"]["properties"]["title"]["minLength"] == 1
+    assert components["CustomFieldCreate"]["properties"]["key"]["pattern"].startswith("^[A-Za-z]")
