@@ -18,11 +18,11 @@ and their bounds appear in the OpenAPI, so a client can see them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from django.utils import timezone
 from pydantic import AfterValidator, BeforeValidator, Field, JsonValue, Strict
-from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from rapport.core.params import MAX_DB_ID, MAX_INT
@@ -88,16 +88,31 @@ ApiDateTime = Annotated[
 ]
 ApiDate = Annotated[dt.date, BeforeValidator(not_a_number)]
 
-# A field a write may leave out but not send as null: Python still sees None (so the
-# service answers as before), the OpenAPI says the value is not nullable.
-NotNull = SkipJsonSchema[None]
-NON_BLANK: dict[str, JsonValue] = {
-    "minLength": 1,
-    "pattern": r"\S",
-}  # for text the service refuses empty or blank
+# Fields a write may leave out but not send as null (or empty). Python still sees
+# ``X | None`` (so the service answers with its own message, as the pages do); only the
+# OpenAPI changes: null is not offered, and blank text is marked as refused.
+NON_BLANK: dict[str, JsonValue] = {"minLength": 1, "pattern": r"\S"}
+
+
+def _documented(extra: dict[str, JsonValue]) -> Callable[[dict[str, JsonValue]], None]:
+    def apply(schema: dict[str, JsonValue]) -> None:
+        any_of = schema.pop("anyOf", None)
+        if isinstance(any_of, list):
+            kept = [s for s in any_of if not (isinstance(s, dict) and s.get("type") == "null")]
+            if len(kept) == 1 and isinstance(kept[0], dict):
+                schema.update(kept[0])
+            else:
+                schema["anyOf"] = kept
+        schema.update(extra)
+
+    return apply
+
+
+def not_null(description: str | None = None) -> Any:
+    """Field() for an optional value the service refuses as null."""
+    return Field(None, description=description, json_schema_extra=_documented({}))
 
 
 def non_blank(description: str | None = None) -> Any:
-    """Field() for text a service refuses when empty: the OpenAPI says so (the service's
-    own message still answers, so a page and the API explain it the same way)."""
-    return Field(None, description=description, json_schema_extra=NON_BLANK)
+    """Field() for optional text the service refuses when null, empty or blank."""
+    return Field(None, description=description, json_schema_extra=_documented(NON_BLANK))

@@ -9,7 +9,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from rapport.activities.models import ActivityKind, Priority, Recurrence, TaskStatus
-from rapport.api.types import NON_BLANK, ApiDateTime, DbId, Minutes, NotNull, QueryId, non_blank
+from rapport.api.types import NON_BLANK, ApiDateTime, DbId, Minutes, QueryId, non_blank
 
 
 class InputSchema(Schema):
@@ -119,7 +119,7 @@ class TaskCreate(InputSchema):
 
 
 class TaskChange(InputSchema):
-    title: str | NotNull = non_blank()
+    title: str | None = non_blank()
     notes: str | None = None
     due_at: ApiDateTime | None = None
     assignee: DbId | None = None

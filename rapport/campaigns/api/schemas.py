@@ -8,7 +8,7 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from rapport.api.types import ApiDateTime, DbId, NotNull, non_blank
+from rapport.api.types import ApiDateTime, DbId, non_blank, not_null
 from rapport.campaigns.models import AudienceKind, Campaign, EmailTemplate, TemplateKind
 
 
@@ -21,13 +21,13 @@ class InputSchema(Schema):
 
 
 class TemplateIn(InputSchema):
-    name: str | NotNull = non_blank()
-    subject: str | NotNull = non_blank("Merge fields allowed, e.g. {{ person.first_name }}")
-    body_text: str | NotNull = non_blank()
+    name: str | None = non_blank()
+    subject: str | None = non_blank("Merge fields allowed, e.g. {{ person.first_name }}")
+    body_text: str | None = non_blank()
     body_html: str | None = Field(
         None, description="Optional HTML alternative; merged values are escaped"
     )
-    kind: TemplateKind | NotNull = None
+    kind: TemplateKind | None = not_null()
 
 
 class TemplateOut(Schema):
@@ -83,9 +83,9 @@ class EmailOut(Schema):
 
 
 class CampaignIn(InputSchema):
-    name: str | NotNull = non_blank()
+    name: str | None = non_blank()
     template_id: DbId | None = Field(None, description="A marketing template")
-    audience_kind: AudienceKind | NotNull = None
+    audience_kind: AudienceKind | None = not_null()
     segment_id: DbId | None = None
     person_ids: list[DbId] | None = Field(None, description="A fixed list of people")
     people_filter: str | None = Field(

@@ -20,10 +20,10 @@ from rapport.api.types import (
     ApiDateTime,
     DbId,
     JsonBool,
-    NotNull,
     Position,
     QueryId,
     non_blank,
+    not_null,
 )
 from rapport.people.models import (
     ConsentStatus,
@@ -192,8 +192,8 @@ class PersonIn(InputSchema):
     region: str | None = None
     postcode: str | None = None
     country: str | None = Field(None, description="ISO 3166 two-letter code.")
-    lifecycle_stage: LifecycleStage | NotNull = None
-    email_consent: ConsentStatus | NotNull = None
+    lifecycle_stage: LifecycleStage | None = not_null()
+    email_consent: ConsentStatus | None = not_null()
     email_consent_at: ApiDateTime | None = None
     email_consent_method: str | None = None
     organizations: list[AffiliationIn] = Field(
@@ -250,14 +250,14 @@ class OrganizationPage(Schema):
 class OrganizationIn(InputSchema):
     """An organisation to create, or the fields to change (send only those)."""
 
-    name: str | NotNull = non_blank()
+    name: str | None = non_blank()
     domain: str | None = None
     phone: str | None = Field(
         None, description="The main number; read with the default region unless it starts with +."
     )
     industry: str | None = None
     size: OrganizationSize | None = None
-    relationship_type: RelationshipType | NotNull = None
+    relationship_type: RelationshipType | None = not_null()
     street: str | None = None
     city: str | None = None
     region: str | None = None
