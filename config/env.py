@@ -7,6 +7,8 @@ so a typo fails loudly instead of half-working.
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -46,6 +48,19 @@ def _list(name: str, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _networks(name: str) -> list[str]:
+    """Addresses or CIDR blocks, checked now so a typo fails at start-up."""
+    networks = []
+    for item in _list(name, []):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError as exc:
+            raise ConfigurationError(
+                f"{name} must list IP addresses or networks (10.0.0.0/8), not {item!r}"
+            ) from exc
+    return networks
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -96,6 +111,7 @@ class Environment:
     import_max_bytes: int
     import_max_rows: int
     import_max_field_chars: int
+    import_file_retention_days: int
     base_url: str
     email_rate_per_minute: int
     imap_host: str
@@ -104,12 +120,24 @@ class Environment:
     imap_password: str
     imap_folder: str
     imap_ssl: bool
+    trusted_proxies: list[str]
+    login_failures_per_address: int
+    login_failures_per_account: int
+    login_slowdown_seconds: int
+    api_docs_public: bool
+    session_idle_minutes: int
+    session_max_hours: int
+    password_banned_words: list[str]
+    # At most this many of each list on one record (tags, e-mails, phones, affiliations).
+    record_limits: dict[str, int] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
 
 
 def load() -> Environment:
     data_dir = Path(os.environ.get("RAPPORT_DATA_DIR") or BASE_DIR / "var").resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):  # a folder someone else owns keeps its mode
+        data_dir.chmod(0o700)  # the database, queue, uploads and secret key: owner only
     region = os.environ.get("RAPPORT_DEFAULT_PHONE_REGION", "US").strip().upper()
     if len(region) != 2 or not region.isalpha():
         raise ConfigurationError(
@@ -138,6 +166,7 @@ def load() -> Environment:
         import_max_bytes=_int("RAPPORT_IMPORT_MAX_MB", 1024) * 1024 * 1024,
         import_max_rows=_int("RAPPORT_IMPORT_MAX_ROWS", 2_000_000),
         import_max_field_chars=_int("RAPPORT_IMPORT_MAX_FIELD_CHARS", 10_000),
+        import_file_retention_days=_int("RAPPORT_IMPORT_FILE_RETENTION_DAYS", 7),
         base_url=os.environ.get("RAPPORT_BASE_URL", "http://localhost:8000").strip().rstrip("/"),
         email_rate_per_minute=_int("RAPPORT_EMAIL_RATE_PER_MINUTE", 0),
         imap_host=os.environ.get("RAPPORT_IMAP_HOST", "").strip(),
@@ -146,4 +175,18 @@ def load() -> Environment:
         imap_password=os.environ.get("RAPPORT_IMAP_PASSWORD", ""),
         imap_folder=os.environ.get("RAPPORT_IMAP_FOLDER", "INBOX").strip() or "INBOX",
         imap_ssl=_bool("RAPPORT_IMAP_SSL", True),
+        trusted_proxies=_networks("RAPPORT_TRUSTED_PROXIES"),
+        login_failures_per_address=_int("RAPPORT_LOGIN_FAILURES_PER_ADDRESS", 10),
+        login_failures_per_account=_int("RAPPORT_LOGIN_FAILURES_PER_ACCOUNT", 5),
+        login_slowdown_seconds=_int("RAPPORT_LOGIN_SLOWDOWN_SECONDS", 30),
+        api_docs_public=_bool("RAPPORT_API_DOCS_PUBLIC", False),
+        session_idle_minutes=_int("RAPPORT_SESSION_IDLE_MINUTES", 8 * 60),
+        session_max_hours=_int("RAPPORT_SESSION_MAX_HOURS", 14 * 24),
+        password_banned_words=_list("RAPPORT_PASSWORD_BANNED_WORDS", []),
+        record_limits={
+            "tags": _int("RAPPORT_MAX_TAGS_PER_RECORD", 100),
+            "emails": _int("RAPPORT_MAX_EMAILS_PER_PERSON", 20),
+            "phones": _int("RAPPORT_MAX_PHONES_PER_PERSON", 20),
+            "organizations": _int("RAPPORT_MAX_AFFILIATIONS_PER_PERSON", 200),
+        },
     )

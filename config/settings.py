@@ -42,10 +42,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "rapport.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "rapport.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "rapport.core.middleware.StripNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "rapport.core.middleware.SessionTimeoutMiddleware",
     "rapport.core.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -128,23 +131,35 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # "Summer2026!", "P@ssw0rd1", the company's name and a year: rapport/accounts/passwords.py
+    {
+        "NAME": "rapport.accounts.passwords.GuessablePasswordValidator",
+        "OPTIONS": {"words": ENV.password_banned_words},
+    },
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "people:person_list"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for a day
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Lock an account+address pair out after five failures in a row, for 15 minutes.
-AXES_FAILURE_LIMIT = 5
+# Lock a client address out after this many failed sign-ins (any accounts), for 15 minutes.
+# The address is REMOTE_ADDR, or X-Forwarded-For past RAPPORT_TRUSTED_PROXIES only.
+# One account tried from many addresses is slowed down instead (rapport/accounts/login.py).
+AXES_FAILURE_LIMIT = ENV.login_failures_per_address
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "rapport.core.client_ip.client_ip"
+# A success does not wipe the address's failures: else signing in to one's own account
+# between guesses would let one address try other accounts without end.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# A session ends after RAPPORT_SESSION_IDLE_MINUTES without a request (default 8 hours),
+# and RAPPORT_SESSION_MAX_HOURS after signing in (default 14 days): SessionTimeoutMiddleware.
+SESSION_COOKIE_AGE = ENV.session_idle_minutes * 60
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -173,7 +188,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": ENV.data_dir / "media"},
+        # Uploads (import files) hold personal data: readable by the owner only.
+        "OPTIONS": {
+            "location": ENV.data_dir / "media",
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
@@ -205,11 +225,26 @@ else:
 RAPPORT: dict[str, Any] = {
     "DEFAULT_PHONE_REGION": ENV.default_phone_region,
     "API_RATE_LIMIT_PER_MINUTE": ENV.api_rate_limit_per_minute,
+    # Rate-limit counters live here when set (else the database): see rapport/core/ratelimit.py.
+    "REDIS_URL": ENV.redis_url,
+    # Proxies whose X-Forwarded-For is believed (addresses or networks; none by default).
+    "TRUSTED_PROXIES": ENV.trusted_proxies,
+    # One account tried from anywhere: after this many failures in 15 minutes, one try
+    # per LOGIN_SLOWDOWN_SECONDS (browsers that signed in to it before are exempt).
+    "LOGIN_FAILURES_PER_ACCOUNT": ENV.login_failures_per_account,
+    "LOGIN_SLOWDOWN_SECONDS": ENV.login_slowdown_seconds,
+    # The API docs and OpenAPI document need a login or a token unless this is true.
+    "API_DOCS_PUBLIC": ENV.api_docs_public,
+    "SESSION_IDLE_SECONDS": ENV.session_idle_minutes * 60,
+    "SESSION_MAX_SECONDS": ENV.session_max_hours * 3600,
     "LIST_PAGE_SIZE": 50,
     "COUNT_CAP": 10_000,
     "IMPORT_MAX_BYTES": ENV.import_max_bytes,
     "IMPORT_MAX_ROWS": ENV.import_max_rows,
     "IMPORT_MAX_FIELD_CHARS": ENV.import_max_field_chars,
+    "IMPORT_FILE_RETENTION_DAYS": ENV.import_file_retention_days,
+    # Per record: tags, e-mails, phones, affiliations (organizations).
+    "RECORD_LIMITS": ENV.record_limits,
     # Links in e-mails (unsubscribe) point here; campaign messages per minute (0 = no limit).
     "BASE_URL": ENV.base_url,
     "EMAIL_RATE_PER_MINUTE": ENV.email_rate_per_minute,

@@ -22,6 +22,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return duplicates_main(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Whatever Rapport creates (the SQLite database and its journal, huey's queue, logs,
+    # exports) is for its owner only: personal data.
+    os.umask(0o077)
     from django.core.management import execute_from_command_line
 
     from config.env import ConfigurationError

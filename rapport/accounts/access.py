@@ -32,7 +32,7 @@ def _visibility(user: User) -> str:
 
 
 def _own_or_team(user: User) -> Q:
-    return Q(owner_id=user.pk) | Q(team_id__in=list(user.team_ids))
+    return Q(owner_id=user.pk) | Q(team_id__in=sorted(user.team_ids))
 
 
 def read_scope(user: User) -> Q | None:

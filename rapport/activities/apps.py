@@ -17,3 +17,8 @@ class ActivitiesConfig(AppConfig):
             register_panel(entity=entity, url_name=f"activities:{entity}_timeline", column="main",
                            order=10, dom_id="timeline")  # fmt: skip
         register_topbar(template="activities/_bell.html", order=10)
+        from rapport.activities import erasure
+        from rapport.core.erasure import register_person_eraser
+
+        for eraser in (erasure.erase_activities, erasure.erase_tasks, erasure.erase_notifications):
+            register_person_eraser(eraser)

@@ -25,6 +25,7 @@ from rapport.activities.models import HAND_LOGGED, Activity, ActivityKind, Activ
 from rapport.activities.notify import notification_create
 from rapport.core.errors import NotFound, PermissionDenied, StaleVersion, ValidationFailed
 from rapport.core.params import id_or_none
+from rapport.core.text import strip_nul, strip_nul_deep
 from rapport.people.models import Organization, Person
 
 MAX_DURATION_MINUTES = 24 * 60
@@ -74,14 +75,16 @@ def activity_record(
     """
     if kind not in ActivityKind.values:
         raise ValidationFailed({"kind": [f"Kind must be one of {', '.join(ActivityKind.values)}."]})
+    source_ref = strip_nul(source_ref or "") or None
     if source_ref:
         existing = Activity.objects.filter(source_ref=source_ref).first()
         if existing is not None:
             return existing
+    # Mail and other machine sources land here as well as forms: no NUL reaches the database.
     activity = Activity(
-        kind=kind, actor=actor, subject=subject.strip()[:300], body=body,
-        occurred_at=occurred_at or timezone.now(), metadata=dict(metadata or {}),
-        source_ref=source_ref or None, duration_minutes=duration_minutes, outcome=outcome[:100],
+        kind=kind, actor=actor, subject=strip_nul(subject).strip()[:300], body=strip_nul(body),
+        occurred_at=occurred_at or timezone.now(), metadata=strip_nul_deep(dict(metadata or {})),
+        source_ref=source_ref, duration_minutes=duration_minutes, outcome=strip_nul(outcome)[:100],
     )  # fmt: skip
     try:
         with transaction.atomic():

@@ -1,11 +1,16 @@
-"""The JSON body parser: a body must be a JSON object of text Python can store and send.
+"""The API's request parser: a body must be a JSON object of text Python can store and
+send, and NUL is dropped from all text.
 
-``json.loads`` accepts ``"\\ud800"`` (half of a UTF-16 surrogate pair), which no
-UTF-8 encoder can write, so it failed later, at the database or the response (a
-500). It also accepts a top-level array, which ninja's schemas then read as an
-object with every field left out. Both are refused here, before any schema runs,
-as a 400 (or, for a body that is not an object, 422) with ``{"detail": …}``
-(see rapport.api.errors).
+- ``json.loads`` accepts ``"\\ud800"`` (half of a UTF-16 surrogate pair), which no UTF-8
+  encoder can write, so it failed later, at the database or the response (a 500): refused
+  here with a 400.
+- A top-level array or scalar is refused (422): ninja's schemas read it as an object with
+  every field left out. ``null`` passes, for operations whose body is optional; schemas
+  that need an object refuse it (rapport.api.schemas.JsonObject).
+- NUL is dropped from every body, query string and form the API reads, so no handler can
+  hand one to PostgreSQL (which refuses it with an error, a 500). The cleaner is core's.
+
+Errors raised here reach the client as ``{"detail": …}`` (see rapport.api.errors).
 """
 
 from __future__ import annotations
@@ -15,8 +20,10 @@ import re
 from typing import Any, cast
 
 from django.http import HttpRequest
+from django.utils.datastructures import MultiValueDict
 from ninja.parser import Parser
-from ninja.types import DictStrAny
+
+from rapport.core.text import strip_nul_deep
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -41,14 +48,14 @@ def _has_lone_surrogate(value: Any) -> bool:
     return False
 
 
-class StrictJsonParser(Parser):
-    def parse_body(self, request: HttpRequest) -> DictStrAny:
+class TextSafeParser(Parser):
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         try:
             data = json.loads(request.body)
         except (ValueError, RecursionError) as exc:
             raise UnacceptableBody("The request body is not valid JSON (UTF-8).") from exc
         if data is None:  # an operation whose body is optional may be sent `null`
-            return cast(DictStrAny, None)
+            return cast(dict[str, Any], None)
         if not isinstance(data, dict):
             raise UnacceptableBody("The request body must be a JSON object.", status=422)
         if _has_lone_surrogate(data):
@@ -56,4 +63,11 @@ class StrictJsonParser(Parser):
                 "The request body holds an unpaired UTF-16 surrogate (like \\ud800); "
                 "send text as valid Unicode."
             )
-        return cast(DictStrAny, data)
+        return cast(dict[str, Any], strip_nul_deep(data))
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        return cast(
+            dict[str, Any], strip_nul_deep(super().parse_querydict(data, list_fields, request))
+        )

@@ -1,18 +1,19 @@
-"""A fixed-window request limit per API token or session user, kept in Django's cache.
+"""A fixed-window request limit per API token or session user, counted where every
+server process sees it (rapport.core.ratelimit: Redis, or the database).
 
-A fixed window (count requests per calendar minute) costs one cache increment per
+A fixed window (count requests per calendar minute) costs one increment per
 request and needs no history; its known weakness, a burst of up to twice the limit
 across a minute boundary, is acceptable for protecting a small self-hosted server.
 """
 
 from __future__ import annotations
 
-import math
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from ninja.errors import HttpError
+
+from rapport.core.ratelimit import Window, rate_hit
 
 WINDOW_SECONDS = 60
 
@@ -32,16 +33,7 @@ def enforce_rate_limit(identity: str) -> None:
     limit = limit_per_minute()
     if limit <= 0:  # 0 (or less) switches the limit off
         return
-    now = time.time()
-    window = int(now // WINDOW_SECONDS)
-    key = f"rapport:api-rate:{identity}:{window}"
-    # add() is a no-op when the key exists, so concurrent first requests do not reset it.
-    cache.add(key, 0, timeout=WINDOW_SECONDS + 30)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add() and incr()
-        cache.set(key, 1, timeout=WINDOW_SECONDS + 30)
-        count = 1
+    window = Window(WINDOW_SECONDS, time.time())
+    count = rate_hit(f"api:{identity}", window_seconds=WINDOW_SECONDS, now=window.now)
     if count > limit:
-        retry_after = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
-        raise RateLimited(retry_after)
+        raise RateLimited(window.seconds_left)

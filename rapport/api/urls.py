@@ -11,10 +11,10 @@ from ninja import Router
 from rapport.accounts.api import router as accounts_router
 from rapport.activities.api import router as activities_router
 from rapport.api.auth import BearerTokenAuth, SessionUserAuth
-from rapport.api.docs import VendoredSwagger
+from rapport.api.docs import VendoredSwagger, docs_access
 from rapport.api.errors import install_error_handlers
 from rapport.api.openapi import RapportAPI
-from rapport.api.parser import StrictJsonParser
+from rapport.api.parser import TextSafeParser
 from rapport.campaigns.api import router as campaigns_router
 from rapport.core.errors import NotFound
 from rapport.dataio.api import router as dataio_router
@@ -37,8 +37,11 @@ DELETE and restore is optional but honoured: a stale tag answers 412 and changes
 `If-None-Match` on GET answers 304 when unchanged.
 
 **Errors** are always `{"detail": ...}`; for 422, `detail` maps each field to its messages.
-Requests are limited per token (or per logged-in user) per minute; over it the answer is 429
-with `Retry-After`.
+Requests are limited per token (or per logged-in user) per minute, across all server
+processes; over it the answer is 429 with `Retry-After`.
+
+These docs and `/api/v1/openapi.json` need a login or a token (unless the workspace set
+`RAPPORT_API_DOCS_PUBLIC=true`).
 """
 
 api = RapportAPI(
@@ -49,8 +52,9 @@ api = RapportAPI(
     auth=[BearerTokenAuth(), SessionUserAuth()],
     docs=VendoredSwagger(),
     docs_url="/docs",
+    docs_decorator=docs_access,
     openapi_url="/openapi.json",
-    parser=StrictJsonParser(),
+    parser=TextSafeParser(),
 )
 install_error_handlers(api, body_params={"payload"})
 api.add_router("/", people_router)

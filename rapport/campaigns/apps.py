@@ -12,3 +12,7 @@ class CampaignsConfig(AppConfig):
                      active_prefix="campaigns")  # fmt: skip
         register_panel(entity="person", url_name="campaigns:person_email_panel", column="side",
                        order=40, dom_id="email-panel")  # fmt: skip
+        from rapport.campaigns.erasure import erase_emails
+        from rapport.core.erasure import register_person_eraser
+
+        register_person_eraser(erase_emails)

@@ -51,10 +51,12 @@ def seed_demo(*, rng: random.Random, people: int, stdout: Any) -> None:
     if EmailTemplate.objects.filter(name="Welcome").exists():
         return
     author = User.objects.filter(role__in=[Role.MANAGER, Role.ADMIN]).order_by("pk").first()
-    EmailTemplate.objects.create(name="Welcome", kind=TemplateKind.TRANSACTIONAL, created_by=author,
+    team_ids = sorted(author.team_ids) if author is not None and not author.is_admin else []
+    owned = {"created_by": author, "owner": author, "team_id": team_ids[0] if team_ids else None}
+    EmailTemplate.objects.create(name="Welcome", kind=TemplateKind.TRANSACTIONAL, **owned,
                                  subject="Welcome, {{ person.first_name|default:\"friend\" }}", body_text=WELCOME)  # fmt: skip
     newsletter = EmailTemplate.objects.create(
-        name="Monthly newsletter", kind=TemplateKind.MARKETING, created_by=author,
+        name="Monthly newsletter", kind=TemplateKind.MARKETING, **owned,
         subject="News for {{ person.first_name|default:\"you\" }}", body_text=NEWSLETTER,
     )  # fmt: skip
     ids = list(
@@ -66,7 +68,7 @@ def seed_demo(*, rng: random.Random, people: int, stdout: Any) -> None:
     sent_at = timezone.now() - timedelta(days=30)
     campaign = Campaign.objects.create(
         name="Last month's newsletter", template=newsletter, audience_kind=AudienceKind.STATIC,
-        static_person_ids=[pk for pk, _ in ids], status=CampaignStatus.SENT, created_by=author,
+        static_person_ids=[pk for pk, _ in ids], status=CampaignStatus.SENT, **owned,
         scheduled_at=sent_at, started_at=sent_at, finished_at=sent_at + timedelta(minutes=3),
     )  # fmt: skip
     statuses = [s for s, _ in OUTCOMES]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from rapport.campaigns.models import AudienceKind, EmailTemplate, TemplateKind
 
@@ -44,6 +45,15 @@ class ComposeForm(forms.Form):
     body_text = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}), required=False,
                                 label="Message", help_text=MERGE_HELP)  # fmt: skip
 
+    def __init__(
+        self, *args: Any, templates: QuerySet[EmailTemplate] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if templates is not None:  # the templates the sender may see
+            field = self.fields["template_id"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = templates
+
     def to_service_data(self) -> dict[str, Any]:
         template = self.cleaned_data.get("template_id")
         if template is not None:
@@ -67,9 +77,19 @@ class CampaignForm(forms.Form):
     )  # fmt: skip
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, segments: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        segments: list[tuple[int, str]],
+        templates: QuerySet[EmailTemplate] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["segment_id"].widget.choices = [("", "—"), *segments]
+        if templates is not None:  # the templates the author may see
+            field = self.fields["template_id"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = templates.filter(kind=TemplateKind.MARKETING)
 
     def to_service_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from rapport.accounts.access import read_scope
+from rapport.accounts.access import read_scope, visible_to
 from rapport.accounts.models import User
 from rapport.campaigns.models import (
     Campaign,
@@ -27,27 +27,29 @@ HANDED_OVER = (
 )  # fmt: skip
 
 
-def template_list() -> QuerySet[EmailTemplate]:
-    return EmailTemplate.objects.select_related("created_by").order_by("name", "id")
+def template_list(*, user: User) -> QuerySet[EmailTemplate]:
+    """Templates ``user`` may see (the records' rules: owner, team, workspace visibility)."""
+    qs = EmailTemplate.objects.select_related("created_by", "owner", "team")
+    return visible_to(qs, user).order_by("name", "id")
 
 
-def template_get(pk: int) -> EmailTemplate:
-    template = EmailTemplate.objects.select_related("created_by").filter(pk=pk).first()
+def template_get(*, user: User, pk: int) -> EmailTemplate:
+    template = template_list(user=user).filter(pk=pk).first()
     if template is None:
-        raise NotFound("No such template.")
+        raise NotFound("No such template, or you may not see it.")
     return template
 
 
-def campaign_list() -> QuerySet[Campaign]:
-    return Campaign.objects.select_related("template", "segment", "created_by").order_by(
-        "-created_at", "-id"
-    )
+def campaign_list(*, user: User) -> QuerySet[Campaign]:
+    """Campaigns ``user`` may see."""
+    qs = Campaign.objects.select_related("template", "segment", "created_by", "owner", "team")
+    return visible_to(qs, user).order_by("-created_at", "-id")
 
 
-def campaign_get(pk: int) -> Campaign:
-    campaign = campaign_list().filter(pk=pk).first()
+def campaign_get(*, user: User, pk: int) -> Campaign:
+    campaign = campaign_list(user=user).filter(pk=pk).first()
     if campaign is None:
-        raise NotFound("No such campaign.")
+        raise NotFound("No such campaign, or you may not see it.")
     return campaign
 
 

@@ -33,6 +33,31 @@ def read_token(token: str) -> tuple[int, int | None]:
         raise NotFound("This unsubscribe link is not valid.") from exc
 
 
+def subscriber(*, token: str) -> Person:
+    """The person a link names, read only (the confirmation page shows, never changes)."""
+    person_id, _ = read_token(token)
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise NotFound("This unsubscribe link is not valid.")
+    return person
+
+
+def masked_address(address: str) -> str:
+    """``ana@example.com`` → ``a••@e••••••.com``: enough to recognise, not to read off a
+    link someone forwarded."""
+    local, at, domain = (address or "").partition("@")
+    if not at:
+        return ""
+    host, dot, tld = domain.rpartition(".")
+    if not dot:
+        host, tld = domain, ""
+
+    def hide(part: str) -> str:
+        return part[:1] + "•" * max(len(part) - 1, 2)
+
+    return f"{hide(local)}@{hide(host)}{dot}{tld}"
+
+
 @transaction.atomic
 def unsubscribe(*, token: str) -> Person:
     """Withdraw e-mail consent (idempotent) and record how, with an audit event."""

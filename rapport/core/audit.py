@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from rapport.core.models import AuditAction, AuditEvent
@@ -82,3 +84,22 @@ def audit_history(*, entity_type: str, entity_id: int) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(entity_type=entity_type, entity_id=entity_id).select_related(
         "actor"
     )
+
+
+REDACTED = {"redacted": "erased"}
+
+
+def audit_redact(event_ids: list[int]) -> None:
+    """The only UPDATE the audit table accepts (its trigger refuses any other): an
+    event's ``changes`` set to the redaction marker, for a GDPR erasure."""
+    table = AuditEvent._meta.db_table
+    marker = json.dumps(REDACTED)
+    cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    for start in range(0, len(event_ids), 500):
+        chunk = event_ids[start : start + 500]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET changes = %s{cast} WHERE id IN "  # noqa: S608 -- our table
+                f"({', '.join(['%s'] * len(chunk))})",
+                [marker, *chunk],
+            )

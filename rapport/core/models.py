@@ -99,3 +99,21 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit events cannot be deleted.")
+
+
+class RateCounter(models.Model):
+    """A shared rate-limit counter (see rapport.core.ratelimit), on PostgreSQL.
+
+    Written only by the single upsert there; on SQLite the same table lives in a
+    file of its own, and with Redis configured in Redis.
+    """
+
+    bucket = models.CharField(max_length=200, primary_key=True)
+    count = models.IntegerField()
+    expires_at = models.FloatField()  # seconds since the epoch: the window's end
+
+    class Meta:
+        db_table = "core_ratecounter"
+
+    def __str__(self) -> str:
+        return f"{self.bucket}: {self.count}"

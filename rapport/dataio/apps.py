@@ -12,3 +12,7 @@ class DataioConfig(AppConfig):
         register_nav(label="Data", url_name="dataio:hub", order=80, active_prefix="dataio")
         register_panel(entity="person", url_name="dataio:gdpr_panel", column="side", order=90,
                        dom_id="gdpr-panel")  # fmt: skip
+        from rapport.core.erasure import register_person_eraser
+        from rapport.dataio.retention import erase_from_imports
+
+        register_person_eraser(erase_from_imports)

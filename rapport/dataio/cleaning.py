@@ -22,6 +22,7 @@ from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 from rapport.dataio.countries import COUNTRY_CODES
 from rapport.dataio.fields import CUSTOM_PREFIX, MULTI_VALUED
 from rapport.people.custom_fields import coerce_value
+from rapport.people.limits import NOUNS
 from rapport.people.models import (
     ConsentStatus,
     CustomFieldDefinition,
@@ -61,17 +62,16 @@ _LIST_SPLIT = re.compile(r"[;,]")
 _EMAIL_SPLIT = re.compile(r"[;,\s]+")
 
 
-# NUL and the ASCII characters str.split() treats as whitespace, bar the space.
-_MESSY_ASCII = frozenset("\x00\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f")
+# The ASCII control characters (NUL, whitespace bar the space, the rest) and DEL.
+_MESSY_ASCII = frozenset([*map(chr, range(32)), "\x7f"])
 
 
 def fast_clean_text(raw: str) -> str:
     """``clean_text`` without its Unicode work for plain ASCII (already NFC), the usual cell."""
     if raw.isascii():
         text = raw.strip()
-        if "  " in text or not _MESSY_ASCII.isdisjoint(text):
-            text = " ".join(text.replace("\x00", "").split())
-        return text
+        if "  " not in text and _MESSY_ASCII.isdisjoint(text):
+            return text
     return clean_text(raw)
 
 
@@ -163,6 +163,8 @@ class CleanConfig:
     region: str
     max_field_chars: int
     custom: dict[str, CustomFieldDefinition] = field(default_factory=dict)
+    # At most this many e-mails, phones, tags on one row ("emails" → 20; none: no limit).
+    list_limits: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -305,6 +307,7 @@ def clean_row(config: CleanConfig, line: int, cells: Sequence[str]) -> CleanRow:
                 _apply(config, row, target, text, limits)
             except InvalidValue as exc:
                 row.errors.append((column, text[:200], str(exc)))
+    _check_list_limits(config, row, collected)
     if config.entity == "person":
         if "full_name" in row.values:
             _split_full_name(row.values.pop("full_name"), row.values)
@@ -319,6 +322,18 @@ def clean_row(config: CleanConfig, line: int, cells: Sequence[str]) -> CleanRow:
     if row.phones and config.entity != "person":  # an organisation's one number: the first
         row.values["phone"] = row.phones[0]
     return row
+
+
+def _check_list_limits(
+    config: CleanConfig, row: CleanRow, collected: dict[str, list[tuple[str, str]]]
+) -> None:
+    for target, field_name, values in (("email", "emails", row.emails),
+                                       ("phone", "phones", row.phones), ("tags", "tags", row.tags)):  # fmt: skip
+        limit = config.list_limits.get(field_name)
+        if limit is not None and len(values) > limit:
+            column = collected[target][0][0]
+            row.errors.append((column, "", f"holds {len(values):,} {NOUNS[field_name]}; "
+                               f"one record may have at most {limit:,}"))  # fmt: skip
 
 
 def _apply(config: CleanConfig, row: CleanRow, target: str, text: str,

@@ -19,19 +19,19 @@ import uuid
 import zipfile
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from rapport.accounts.access import access_record
 from rapport.accounts.models import Role, User
-from rapport.core.audit import audit_history, audit_record
+from rapport.core.audit import audit_history, audit_record, audit_redact
+from rapport.core.erasure import ErasedPerson, run_person_erasers, same_person_ids
 from rapport.core.errors import PermissionDenied
 from rapport.core.models import AuditAction, AuditEvent
 from rapport.dataio.exports.sanitize import csv_safe
 from rapport.dataio.models import Erasure, ExternalId
 from rapport.people.models import Affiliation, Person, PersonEmail, PersonPhone
 
-REDACTED = {"redacted": "erased"}
 ERASED_FIRST_NAME = "Erased"
 ERASED_LAST_NAME = "person"
 # Columns of the person row that identify someone, and what they become.
@@ -154,47 +154,109 @@ def _cell(value: Any) -> Any:
 
 @transaction.atomic
 def person_erase(*, actor: User, person: Person, reason: str = "") -> Erasure:
-    """Anonymise the person in place and scrub their past audit events."""
+    """Anonymise the person in place, with every record known to be them (a merged
+    duplicate in the trash), scrub their past audit events, and let every app erase
+    what it holds about them (``rapport.core.erasure``)."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     if not may_use_gdpr_tools(actor, person):
         raise PermissionDenied("Only an admin, or a manager of this person's team, can erase.")
+    ids = same_person_ids(person.pk)
+    erased = _former_values(ids)
+    for record in Person.objects.select_for_update().filter(pk__in=ids):
+        _anonymise(record)
+    PersonEmail.objects.filter(person_id__in=ids).delete()
+    PersonPhone.objects.filter(person_id__in=ids).delete()
+    Affiliation.objects.filter(person_id__in=ids).delete()
+    ExternalId.objects.filter(person_id__in=ids).delete()
+    run_person_erasers(erased)
+    for pk in ids:
+        _redact_audit(pk)
+    _redact_other_audit(erased)
+    erasure = Erasure.objects.create(person=person, person_ref=person.pk, erased_by=actor,
+                                     erased_by_label=actor.username,
+                                     reason=erased.redact(reason)[:500])  # fmt: skip
+    audit_record(actor=actor, action=AuditAction.ERASE, entity_type="person",
+                 entity_id=person.pk, changes={})  # fmt: skip
+    return erasure
+
+
+def _former_values(ids: list[int]) -> ErasedPerson:
+    people = list(Person.objects.filter(pk__in=ids))
+    full_names = {p.full_name.strip() for p in people}
+    full_names |= {f"{p.first_name} {p.last_name}".strip() for p in people}
+    firsts = {p.first_name.strip() for p in people}
+    lasts = {p.last_name.strip() for p in people}
+    names = {p.middle_name.strip() for p in people}
+    emails = {p.email for p in people} | set(
+        PersonEmail.objects.filter(person_id__in=ids).values_list("email", flat=True)
+    )
+    phones = {p.phone for p in people} | set(
+        PersonPhone.objects.filter(person_id__in=ids).values_list("number", flat=True)
+    )
+    # Names and numbers they had before (a rename, a merge): the history holds them.
+    for event in AuditEvent.objects.filter(entity_type="person", entity_id__in=ids):
+        for key, value in (event.changes or {}).items():
+            found = {v.strip() for v in _strings(value) if v.strip()}
+            if key == "first_name":
+                firsts |= found
+            elif key == "last_name":
+                lasts |= found
+            elif key == "middle_name":
+                names |= found
+            elif key in ("email", "emails"):
+                emails |= found
+            elif key in ("phone", "phones"):
+                phones |= found
+    full_names |= {f"{first} {last}" for first in firsts for last in lasts if first and last}
+    names |= firsts | lasts
+    return ErasedPerson(
+        person_ids=tuple(ids),
+        full_names=tuple(n for n in full_names if " " in n),
+        names=tuple(n for n in names if n),
+        emails=tuple(e for e in emails if e),
+        phones=tuple(n for n in phones if n),
+        addresses=tuple(p.street.strip() for p in people if p.street.strip()),
+    )
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings(v)]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    return []
+
+
+def _anonymise(person: Person) -> None:
     for field, value in PERSONAL_FIELDS.items():
         setattr(person, field, value)
     person.email_consent_at = None
     person.version += 1
     person.updated_at = timezone.now()
     person.save()
-    PersonEmail.objects.filter(person=person).delete()
-    PersonPhone.objects.filter(person=person).delete()
-    Affiliation.objects.filter(person=person).delete()
-    ExternalId.objects.filter(person=person).delete()
-    _erase_in_other_apps(person)
-    _redact_audit(person.pk)
-    erasure = Erasure.objects.create(person=person, person_ref=person.pk, erased_by=actor,
-                                     erased_by_label=actor.username, reason=reason[:500])  # fmt: skip
-    audit_record(actor=actor, action=AuditAction.ERASE, entity_type="person",
-                 entity_id=person.pk, changes={})  # fmt: skip
-    return erasure
 
 
-def _erase_in_other_apps(person: Person) -> None:
-    """Models that hold personal text about a person may define a classmethod
-    ``erase_personal_data(queryset)``; it gets the person's rows. Others are kept."""
-    for relation in Person._meta.related_objects:
-        model = relation.related_model
-        hook = getattr(model, "erase_personal_data", None)
-        if isinstance(model, type) and callable(hook) and not relation.many_to_many:
-            hook(model._default_manager.filter(**{relation.field.name: person}))
+def _redact_other_audit(erased: ErasedPerson) -> None:
+    """Other records' history that quotes the person (a note's text, an order's note)."""
+    candidates = AuditEvent.objects.exclude(entity_type="person", entity_id__in=erased.person_ids)
+    ids = [
+        pk
+        for pk, changes in candidates.filter(erased.mentioned("changes")).values_list(
+            "pk", "changes"
+        )
+        if erased.mentioned_in_json(changes)
+    ]
+    audit_redact(ids)
 
 
 def _redact_audit(person_id: int) -> None:
     """The only UPDATE the audit table accepts: ``changes`` set to the redaction marker."""
-    table = AuditEvent._meta.db_table
-    marker = json.dumps(REDACTED)
-    cast = "::jsonb" if connection.vendor == "postgresql" else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET changes = %s{cast} WHERE entity_type = 'person' "  # noqa: S608 -- our table
-            "AND entity_id = %s",
-            [marker, person_id],
+    audit_redact(
+        list(
+            AuditEvent.objects.filter(entity_type="person", entity_id=person_id).values_list(
+                "pk", flat=True
+            )
         )
+    )

@@ -8,6 +8,7 @@ no longer has that shape is one a later check would refuse.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,8 +79,13 @@ CACHE_SECONDS = 120
 
 
 def quality_report(*, user: User) -> QualityReport:
-    """The report for what ``user`` may see; kept two minutes (it scans every person)."""
-    key = f"dataio:quality:{user.pk}:{user.role}:{sorted(user.team_ids)}"
+    """The report for what ``user`` may see; kept two minutes (it scans every person).
+
+    The key is the visibility rule itself (``read_scope``), so a change of the
+    workspace visibility, the user's role or teams reaches the report at once.
+    """
+    scope = read_scope(user)
+    key = "dataio:quality:" + hashlib.sha256(repr(scope).encode()).hexdigest()
     report = cache.get(key)
     if report is None:
         report = _compute(user)

@@ -51,3 +51,11 @@ def resume_stalled_imports() -> None:
     for job in ImportJob.objects.filter(status=JobStatus.RUNNING):
         if job.runner and not runner_alive(job.runner):
             run_import_task(job.pk)
+
+
+@db_periodic_task(crontab(minute="17"))
+def purge_old_import_files() -> None:
+    """Uploaded files of imports that failed or never ran, past their retention."""
+    from rapport.dataio.retention import purge_old_import_files as purge
+
+    purge()

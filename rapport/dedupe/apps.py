@@ -16,3 +16,8 @@ class DedupeConfig(AppConfig):
         from rapport.dedupe import signals, tasks  # noqa: F401 -- tasks registers the jobs with huey
 
         signals.connect()
+        from rapport.core.erasure import register_alias_finder, register_person_eraser
+        from rapport.dedupe.erasure import erase_from_duplicate_check, merged_into
+
+        register_alias_finder(merged_into)
+        register_person_eraser(erase_from_duplicate_check)

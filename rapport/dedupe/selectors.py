@@ -18,6 +18,7 @@ from rapport.dedupe.models import (
 )
 from rapport.dedupe.services import entity_model
 from rapport.people.models import Organization, Person
+from rapport.people.selectors import affiliations_seen_by
 from rapport_analytics.matching import reason_text
 
 REVIEW_PAGE = 25
@@ -35,7 +36,7 @@ def _records(entity: str, user: User, ids: set[int]) -> dict[int, Any]:
     model = entity_model(entity)
     qs = visible_to(model.objects.alive(), user).filter(pk__in=ids).select_related("owner", "team")
     if model is Person:
-        qs = qs.prefetch_related("emails", "phones", "tags", "affiliations__organization")
+        qs = qs.prefetch_related("emails", "phones", "tags", affiliations_seen_by(user))
     else:
         qs = qs.prefetch_related("tags")
     return {r.pk: r for r in qs}

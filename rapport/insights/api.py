@@ -173,7 +173,7 @@ def segment_members(
     user = current_user(request)
     segment = segment_get(user=user, pk=segment_id)
     qs = segment_people(segment=segment, user=user).order_by(*PERSON_SORTS["-updated"])
-    qs = with_list_relations(qs).prefetch_related("emails", "phones")
+    qs = with_list_relations(qs, user=user).prefetch_related("emails", "phones")
     page = paginate(request, qs, sort="-updated", limit=params.limit)
     return {"results": page.items, "next": page.next_url}
 

@@ -19,3 +19,7 @@ class InsightsConfig(AppConfig):
                 order=30,
                 dom_id="value-panel",
             )
+        from rapport.core.erasure import register_person_eraser
+        from rapport.insights.erasure import erase_flag_reasons
+
+        register_person_eraser(erase_flag_reasons)

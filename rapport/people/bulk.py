@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Model, QuerySet
+from django.db.models import Count, F, Model, QuerySet
 from django.utils import timezone
 
 from rapport.accounts.access import assignable_owner_ok, editable_by, require_writer
@@ -14,6 +15,7 @@ from rapport.accounts.models import User
 from rapport.core.audit import audit_record_many
 from rapport.core.errors import ValidationFailed
 from rapport.core.models import AuditAction
+from rapport.people.limits import check_limit, record_limit
 from rapport.people.models import LifecycleStage, Organization, Person
 from rapport.people.services import tags_get_or_create
 
@@ -39,6 +41,9 @@ def bulk_add_tags(
     ids: Sequence[int],
     tags: Sequence[str],
 ) -> int:
+    errors: dict[str, list[str]] = {}
+    if not check_limit("tags", tags, errors):
+        raise ValidationFailed(errors)
     tag_objs = tags_get_or_create(tags)
     if not tag_objs:
         raise ValidationFailed({"tags": ["Name at least one tag."]})
@@ -49,6 +54,7 @@ def bulk_add_tags(
             **{f"{_entity(model)}_id__in": targets}, tag__in=tag_objs
         ).values_list(f"{_entity(model)}_id", "tag_id")
     )
+    _check_tag_room(through, _entity(model), targets, len(tag_objs), existing)
     rows = [
         through(**{f"{_entity(model)}_id": pk, "tag_id": tag.pk})
         for pk in targets
@@ -61,6 +67,25 @@ def bulk_add_tags(
     audit_record_many(actor=actor, action=AuditAction.UPDATE, entity_type=_entity(model),
                       items=[(pk, {"tags_added": [None, names]}) for pk in targets])  # fmt: skip
     return len(targets)
+
+
+def _check_tag_room(
+    through: Any, entity: str, targets: list[int], adding: int, existing: set[tuple[int, int]]
+) -> None:
+    """Refuse (naming how many) when the new tags would take records past the tag limit."""
+    column = f"{entity}_id"
+    have = dict(
+        through.objects.filter(**{f"{column}__in": targets})
+        .values(column).annotate(n=Count("pk")).values_list(column, "n")
+    )  # fmt: skip
+    already = Counter(pk for pk, _ in existing)
+    limit = record_limit("tags")
+    full = sum(1 for pk in targets if have.get(pk, 0) + adding - already[pk] > limit)
+    if full:
+        raise ValidationFailed({"tags": [
+            f"{full:,} of the selected records would have more than {limit:,} tags; "
+            "remove some of their tags first."
+        ]})  # fmt: skip
 
 
 def _touch(model: type[Model], pks: list[int]) -> None:

@@ -234,10 +234,15 @@ class PersonForm(RecordForm):
         super().__init__(*args, **kwargs)
         person = self.instance
         current: list[tuple[int, str, str]] = []
+        # Affiliations with organisations the editor may not see: neither named nor
+        # offered here, and kept as they are when the form is saved.
+        self.hidden_affiliations = 0
         if isinstance(person, Person):
-            current = [
-                (a.organization_id, a.organization.name, a.role) for a in person.affiliations.all()
-            ]
+            for a in person.affiliations.all():
+                if a.organization_hidden:
+                    self.hidden_affiliations += 1
+                else:
+                    current.append((a.organization_id, a.organization.name, a.role))
             self.initial.update({f: getattr(person, f) for f in self.TEXT_FIELDS})
             self.initial.update(
                 emails="\n".join(e.email for e in person.emails.all()),

@@ -190,6 +190,10 @@ class PersonPhone(models.Model):
         return self.number
 
 
+# What an affiliation shows instead of the name of an organisation the reader may not see.
+HIDDEN_ORGANIZATION = "an organisation you cannot see"
+
+
 class Affiliation(models.Model):
     """A person's role at an organisation (a person may have several)."""
 
@@ -211,6 +215,17 @@ class Affiliation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} at {self.organization_id} ({self.role})"
+
+    @property
+    def organization_hidden(self) -> bool:
+        """Whether the reader may not see the organisation: set on rows read through
+        ``rapport.people.selectors.affiliations_seen_by`` (rows read otherwise show it)."""
+        return not getattr(self, "organization_visible", True)
+
+    @property
+    def organization_label(self) -> str:
+        """The organisation's name, or ``HIDDEN_ORGANIZATION`` for a reader who may not see it."""
+        return HIDDEN_ORGANIZATION if self.organization_hidden else self.organization.name
 
 
 class CustomFieldEntity(models.TextChoices):

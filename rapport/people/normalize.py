@@ -8,19 +8,9 @@ import phonenumbers
 from django.conf import settings
 from email_validator import EmailNotValidError, validate_email
 
-
-class InvalidValue(ValueError):
-    """A value that cannot be normalised; the message says why, for the user."""
-
-
-def clean_text(value: str | None, *, max_length: int | None = None) -> str:
-    if value is None:
-        return ""
-    text = unicodedata.normalize("NFC", str(value)).replace("\x00", "").strip()
-    text = " ".join(text.split())
-    if max_length is not None and len(text) > max_length:
-        raise InvalidValue(f"is {len(text)} characters long; the limit is {max_length}.")
-    return text
+# The shared cleaner lives in core; imported here too, where the people code looks for it.
+from rapport.core.text import InvalidValue as InvalidValue
+from rapport.core.text import clean_text as clean_text
 
 
 def normalize_email(raw: str) -> str:

@@ -12,7 +12,18 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Lower
 
 from rapport.accounts.access import read_scope, visible_to
@@ -28,6 +39,7 @@ from rapport.people.models import (
     Person,
     RelationshipType,
     SavedView,
+    Tag,
 )
 from rapport.people.plans import SCAN_ABOVE, counting, unindexed
 from rapport.people.search import apply_search
@@ -199,14 +211,42 @@ def organization_list(*, user: User, flt: ListFilter) -> QuerySet[Organization]:
     return qs.order_by(*ORG_SORTS[flt.sort])
 
 
-def with_list_relations(qs: QuerySet[Any]) -> QuerySet[Any]:
-    """What a list row shows, fetched in a fixed number of queries."""
+def with_list_relations(qs: QuerySet[Any], *, user: User) -> QuerySet[Any]:
+    """What a list row shows to ``user``, fetched in a fixed number of queries."""
     qs = qs.select_related("owner", "team").prefetch_related("tags")
     if qs.model is Person:
-        qs = qs.prefetch_related(
-            Prefetch("affiliations", queryset=Affiliation.objects.select_related("organization"))
-        )
+        qs = qs.prefetch_related(affiliations_seen_by(user))
     return qs
+
+
+def affiliations_seen_by(user: User) -> Prefetch[Any]:
+    """People's affiliations with their organisations, each row marked with whether
+    ``user`` may see the organisation (``Affiliation.organization_label`` then shows
+    ``HIDDEN_ORGANIZATION`` instead of its name): a person of yours linked to another
+    team's organisation must not tell you its name."""
+    rows = Affiliation.objects.select_related("organization")
+    scope = read_scope(user)
+    if scope is not None:
+        rows = rows.annotate(
+            organization_visible=Case(
+                When(_prefixed(scope, "organization__"), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+    return Prefetch("affiliations", queryset=rows)
+
+
+def _prefixed(q: Q, prefix: str) -> Q:
+    """``q`` with every lookup made through the relation ``prefix``."""
+    children: list[Any] = []
+    for child in q.children:
+        if isinstance(child, Q):
+            children.append(_prefixed(child, prefix))
+        else:
+            lookup, value = cast(tuple[str, Any], child)
+            children.append((prefix + lookup, value))
+    return Q(*children, _connector=q.connector, _negated=q.negated)
 
 
 def capped_count(qs: QuerySet[Any]) -> tuple[int, bool]:
@@ -221,10 +261,7 @@ def person_detail(*, user: User, pk: int) -> Person:
     from rapport.accounts.access import access_record
 
     qs = Person.objects.select_related("owner", "team").prefetch_related(
-        "emails",
-        "phones",
-        "tags",
-        Prefetch("affiliations", queryset=Affiliation.objects.select_related("organization")),
+        "emails", "phones", "tags", affiliations_seen_by(user)
     )
     return access_record(qs, user, pk=pk)
 
@@ -244,6 +281,35 @@ def organization_people(*, user: User, organization: Organization) -> QuerySet[A
         .select_related("person")
         .order_by(Lower("person__last_name"), "person_id")
     )
+
+
+def still_visible(*, user: User, record: Person | Organization) -> bool:
+    """Whether ``user`` may still see ``record`` (read again: a write may have given it away)."""
+    return visible_to(type(record).objects.filter(pk=record.pk), user).exists()
+
+
+TAG_SUGGESTIONS = 20
+
+
+def tag_names_seen_by(
+    *, user: User, entity: str, prefix: str = "", limit: int = TAG_SUGGESTIONS
+) -> list[str]:
+    """Up to ``limit`` names, A–Z, of tags on ``entity`` records ``user`` may see (the trash
+    too), starting with ``prefix``. Tag names are workspace-wide, so a tag only another
+    team's records carry must not be offered — nor every one of thousands of tags.
+
+    Walks the tags in name order and keeps one with a visible record (an index probe
+    each), so it stays quick however many tags or records there are."""
+    model: type[Person] | type[Organization] = Organization if entity == "organization" else Person
+    column = model._meta.model_name
+    tagged = model.tags.through.objects.filter(tag=OuterRef("pk"))
+    scope = read_scope(user)
+    if scope is not None:
+        tagged = tagged.filter(_prefixed(scope, f"{column}__"))
+    tags = Tag.objects.filter(Exists(tagged))
+    if prefix:
+        tags = tags.filter(name__istartswith=prefix)
+    return list(tags.order_by("name").values_list("name", flat=True)[:limit])
 
 
 def saved_views_for(*, user: User, entity: str) -> QuerySet[SavedView]:

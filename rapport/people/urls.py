@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rapport.people.views import custom_fields, lists, records, search
+from rapport.people.views import custom_fields, lists, records, search, tags
 
 app_name = "people"
 urlpatterns = [
@@ -24,6 +24,7 @@ urlpatterns = [
     path("views/<str:entity>/save/", lists.saved_view_create_view, name="saved_view_create"),
     path("views/<int:pk>/delete/", lists.saved_view_delete_view, name="saved_view_delete"),
     path("search/", search.search_view, name="search"),
+    path("tags/", tags.tag_options_view, name="tag_options"),
     path("settings/custom-fields/", custom_fields.custom_field_list_view, name="custom_field_list"),
     path(
         "settings/custom-fields/<int:pk>/",

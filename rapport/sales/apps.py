@@ -18,6 +18,10 @@ class SalesConfig(AppConfig):
                 dom_id="orders-panel",
             )
         _register_timeline()
+        from rapport.core.erasure import register_person_eraser
+        from rapport.sales.erasure import erase_order_notes
+
+        register_person_eraser(erase_order_notes)
 
 
 def _register_timeline() -> None:

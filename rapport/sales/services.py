@@ -19,6 +19,7 @@ from rapport.accounts.models import User
 from rapport.core.audit import audit_record, diff_snapshots
 from rapport.core.errors import NotFound, PermissionDenied, StaleVersion, ValidationFailed
 from rapport.core.models import AuditAction
+from rapport.core.text import strip_nul
 from rapport.people.models import Organization, Person
 from rapport.sales.models import Order, OrderLine, OrderStatus, Product
 
@@ -166,7 +167,7 @@ def clean_order_fields(data: Mapping[str, Any], errors: dict[str, list[str]]) ->
                 errors[name] = [str(exc)]
     for name, limit in (("source", 50), ("external_ref", 100), ("note", 500)):
         if name in data:
-            text = str(data[name] or "").strip()
+            text = strip_nul(str(data[name] or "")).strip()  # the CSV import comes here too
             if len(text) > limit:
                 errors[name] = [f"At most {limit} characters."]
             cleaned[name] = text[:limit]

@@ -23,7 +23,10 @@ class ActivityOut(Schema):
     id: int
     kind: ActivityKind
     subject: str
-    body: str = Field(description="Notes are a Markdown subset; `body_html` is it rendered safely.")
+    body: str = Field(
+        description="Notes are Markdown (CommonMark without raw HTML or images); `body_html` "
+        "is it rendered and sanitised."
+    )
     body_html: str
     occurred_at: dt.datetime
     actor_id: int | None

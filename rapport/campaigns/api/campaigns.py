@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
+from rapport.accounts.models import User
 from rapport.api.auth import current_user
 from rapport.api.concurrency import etag_for, expected_version, not_modified_response
 from rapport.api.pagination import paginate
@@ -32,16 +33,16 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Error
 WRITE_ERRORS = {**ERRORS, 409: ErrorOut, 412: ErrorOut}
 
 
-def _fresh(pk: int, response: HttpResponse) -> Campaign:
-    campaign = campaign_get(pk)
+def _fresh(user: User, pk: int, response: HttpResponse) -> Campaign:
+    campaign = campaign_get(user=user, pk=pk)
     response["ETag"] = etag_for(campaign)
     return campaign
 
 
 @router.get("/campaigns", response={200: CampaignPage, **ERRORS}, summary="List campaigns")
 def list_campaigns(request: HttpRequest, params: Query[ListParams]) -> dict[str, object]:
-    current_user(request)
-    page = paginate(request, campaign_list(), sort="-created", limit=params.limit)
+    user = current_user(request)
+    page = paginate(request, campaign_list(user=user), sort="-created", limit=params.limit)
     return {"results": page.items, "next": page.next_url}
 
 
@@ -50,9 +51,10 @@ def create_campaign(
     request: HttpRequest, payload: CampaignIn, response: HttpResponse
 ) -> Status[Campaign]:
     """Admins and managers. Audience: `segment_id`, or `person_ids` / `people_filter`."""
-    campaign = campaign_create(actor=current_user(request), data=payload.to_service_data())
+    user = current_user(request)
+    campaign = campaign_create(actor=user, data=payload.to_service_data())
     response["Location"] = request.build_absolute_uri(f"{request.path}/{campaign.pk}")
-    return Status(201, _fresh(campaign.pk, response))
+    return Status(201, _fresh(user, campaign.pk, response))
 
 
 @router.get("/campaigns/{campaign_id}", response={200: CampaignOut, 304: None, **ERRORS},
@@ -60,8 +62,7 @@ def create_campaign(
 def get_campaign(
     request: HttpRequest, campaign_id: int, response: HttpResponse
 ) -> Campaign | HttpResponse:
-    current_user(request)
-    campaign = campaign_get(campaign_id)
+    campaign = campaign_get(user=current_user(request), pk=campaign_id)
     not_modified = not_modified_response(request, campaign)
     if not_modified is not None:
         return not_modified
@@ -74,20 +75,23 @@ def get_campaign(
 def update_campaign(
     request: HttpRequest, campaign_id: int, payload: CampaignIn, response: HttpResponse
 ) -> Campaign:
-    """Only before it starts sending (409 after)."""
-    campaign = campaign_get(campaign_id)
+    """Only before it starts sending (409 after). `owner_id` / `team_id` hand it over, as
+    for records; a change that would leave you unable to change it is refused (422)."""
+    user = current_user(request)
+    campaign = campaign_get(user=user, pk=campaign_id)
     version = expected_version(request, campaign)
-    campaign_update(actor=current_user(request), campaign=campaign, data=payload.to_service_data(),
+    campaign_update(actor=user, campaign=campaign, data=payload.to_service_data(),
                     expected_version=version)  # fmt: skip
-    return _fresh(campaign_id, response)
+    return _fresh(user, campaign_id, response)
 
 
 @router.delete("/campaigns/{campaign_id}", response={204: None, **WRITE_ERRORS},
                summary="Delete a campaign")  # fmt: skip
 def delete_campaign(request: HttpRequest, campaign_id: int) -> Status[None]:
-    campaign = campaign_get(campaign_id)
+    user = current_user(request)
+    campaign = campaign_get(user=user, pk=campaign_id)
     version = expected_version(request, campaign)
-    campaign_delete(actor=current_user(request), campaign=campaign, expected_version=version)
+    campaign_delete(actor=user, campaign=campaign, expected_version=version)
     return Status(204, None)
 
 
@@ -99,31 +103,30 @@ def send_campaign(
     response: HttpResponse,
     payload: ScheduleIn | None = None,
 ) -> Status[Campaign]:
-    """The worker sends it (now, or at `at`); follow its progress in `/results`."""
-    campaign = campaign_get(campaign_id)
+    """The worker sends it (now, or at `at`); follow its progress in `/results`.
+    Refused (403) unless you may see every person in its audience."""
+    user = current_user(request)
+    campaign = campaign_get(user=user, pk=campaign_id)
     version = expected_version(request, campaign)
     campaign_schedule(
-        actor=current_user(request),
-        campaign=campaign,
-        at=payload.at if payload else None,
-        expected_version=version,
+        actor=user, campaign=campaign, at=payload.at if payload else None, expected_version=version
     )
-    return Status(202, _fresh(campaign_id, response))
+    return Status(202, _fresh(user, campaign_id, response))
 
 
 @router.post("/campaigns/{campaign_id}/cancel", response={200: CampaignOut, **WRITE_ERRORS},
              summary="Cancel a scheduled or sending campaign")  # fmt: skip
 def cancel_campaign(request: HttpRequest, campaign_id: int, response: HttpResponse) -> Campaign:
-    campaign = campaign_get(campaign_id)
+    user = current_user(request)
+    campaign = campaign_get(user=user, pk=campaign_id)
     version = expected_version(request, campaign)
-    campaign_cancel(actor=current_user(request), campaign=campaign, expected_version=version)
-    return _fresh(campaign_id, response)
+    campaign_cancel(actor=user, campaign=campaign, expected_version=version)
+    return _fresh(user, campaign_id, response)
 
 
 @router.get("/campaigns/{campaign_id}/results", response={200: ResultsOut, **ERRORS},
             summary="A campaign's results")  # fmt: skip
 def campaign_results_view(request: HttpRequest, campaign_id: int) -> dict[str, object]:
-    current_user(request)
-    results = campaign_results(campaign_get(campaign_id))
+    results = campaign_results(campaign_get(user=current_user(request), pk=campaign_id))
     return {"total": results.total, "handed_over": results.handed_over, "counts": results.counts,
             "rates": results.rates}  # fmt: skip

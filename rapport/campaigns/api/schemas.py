@@ -16,11 +16,25 @@ class InputSchema(Schema):
     model_config = ConfigDict(extra="forbid")
 
     def to_service_data(self) -> dict[str, Any]:
+        """The keys the client sent, with ``owner_id``/``team_id`` → ``owner``/``team``."""
         data = self.model_dump(exclude_unset=True)
-        return {k: getattr(v, "value", v) for k, v in data.items()}
+        out = {k: getattr(v, "value", v) for k, v in data.items()}
+        for api_name, service_name in (("owner_id", "owner"), ("team_id", "team")):
+            if api_name in out:
+                out[service_name] = out.pop(api_name)
+        return out
 
 
-class TemplateIn(InputSchema):
+class OwnedIn(InputSchema):
+    owner_id: DbId | None = Field(
+        None, description="A user id (yourself or a teammate); default: you"
+    )
+    team_id: DbId | None = Field(
+        None, description="One of your teams, or null; default: your first"
+    )
+
+
+class TemplateIn(OwnedIn):
     name: str | None = non_blank()
     subject: str | None = non_blank("Merge fields allowed, e.g. {{ person.first_name }}")
     body_text: str | None = non_blank()
@@ -38,6 +52,8 @@ class TemplateOut(Schema):
     body_html: str
     kind: str
     created_by_id: int | None
+    owner_id: int | None
+    team_id: int | None
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int
@@ -82,7 +98,7 @@ class EmailOut(Schema):
     sent_at: dt.datetime | None
 
 
-class CampaignIn(InputSchema):
+class CampaignIn(OwnedIn):
     name: str | None = non_blank()
     template_id: DbId | None = Field(None, description="A marketing template")
     audience_kind: AudienceKind | None = not_null()
@@ -106,6 +122,9 @@ class CampaignOut(Schema):
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
     created_by_id: int | None
+    owner_id: int | None
+    team_id: int | None
+    scheduled_by_id: int | None
     created_at: dt.datetime
     version: int
 

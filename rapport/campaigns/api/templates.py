@@ -23,8 +23,8 @@ WRITE_ERRORS = {**ERRORS, 409: ErrorOut, 412: ErrorOut}
     "/email-templates", response={200: TemplatePage, **ERRORS}, summary="List e-mail templates"
 )
 def list_templates(request: HttpRequest, params: Query[ListParams]) -> dict[str, object]:
-    current_user(request)
-    page = paginate(request, template_list(), sort="name", limit=params.limit)
+    user = current_user(request)
+    page = paginate(request, template_list(user=user), sort="name", limit=params.limit)
     return {"results": page.items, "next": page.next_url}
 
 
@@ -46,8 +46,7 @@ def create_template(
 def get_template(
     request: HttpRequest, template_id: int, response: HttpResponse
 ) -> EmailTemplate | HttpResponse:
-    current_user(request)
-    template = template_get(template_id)
+    template = template_get(user=current_user(request), pk=template_id)
     not_modified = not_modified_response(request, template)
     if not_modified is not None:
         return not_modified
@@ -60,9 +59,10 @@ def get_template(
 def update_template(
     request: HttpRequest, template_id: int, payload: TemplateIn, response: HttpResponse
 ) -> EmailTemplate:
-    template = template_get(template_id)
+    user = current_user(request)
+    template = template_get(user=user, pk=template_id)
     version = expected_version(request, template)
-    template = template_update(actor=current_user(request), template=template,
+    template = template_update(actor=user, template=template,
                                data=payload.to_service_data(), expected_version=version)  # fmt: skip
     response["ETag"] = etag_for(template)
     return template
@@ -72,7 +72,8 @@ def update_template(
                summary="Delete a template")  # fmt: skip
 def delete_template(request: HttpRequest, template_id: int) -> Status[None]:
     """A template that campaigns use cannot be deleted (409)."""
-    template = template_get(template_id)
+    user = current_user(request)
+    template = template_get(user=user, pk=template_id)
     version = expected_version(request, template)
-    template_delete(actor=current_user(request), template=template, expected_version=version)
+    template_delete(actor=user, template=template, expected_version=version)
     return Status(204, None)

@@ -1,9 +1,12 @@
 """Campaigns: create, change, delete, schedule (or send now), cancel.
 
-Who: admins and managers run campaigns (they reach many people at once); everyone
-may see them. The audience is people the campaign's author may see: a segment's
-members, or a fixed list (picked by id, or the people list's filter resolved when
-the audience is set).
+Who: admins and managers run campaigns (they reach many people at once). A campaign
+has an owner and a team and follows the records' rules: who may see a person of that
+owner and team sees the campaign, and a campaigner who may change such a record may
+change, send and cancel it. The audience is a segment's members as the owner sees
+them, or a fixed list (picked by id, or the people list's filter resolved when the
+audience is set). Whoever sends it must see every one of them: it is refused
+otherwise, and the worker only ever reaches people the sender may see.
 """
 
 from __future__ import annotations
@@ -16,15 +19,12 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
 
-from rapport.accounts.access import visible_to
+from rapport.accounts.access import can_edit, visible_to
 from rapport.accounts.models import Role, User
-from rapport.campaigns.models import (
-    AudienceKind,
-    Campaign,
-    CampaignStatus,
-    EmailTemplate,
-    TemplateKind,
-)
+from rapport.campaigns.models import AudienceKind, Campaign, CampaignStatus, TemplateKind
+from rapport.campaigns.services.audience import hidden_from
+from rapport.campaigns.services.ownership import assign_owner_team, set_default_owner
+from rapport.campaigns.services.templates import templates_usable
 from rapport.core.audit import audit_record, diff_snapshots
 from rapport.core.errors import Conflict, PermissionDenied, StaleVersion, ValidationFailed
 from rapport.core.models import AuditAction
@@ -76,10 +76,11 @@ def _apply(actor: User, campaign: Campaign, data: Mapping[str, Any]) -> None:
         campaign.name = clean_text(data["name"] or "")[:200]
     if not campaign.name:
         errors["name"] = ["A campaign needs a name."]
+    assign_owner_team(actor=actor, record=campaign, data=data, errors=errors, noun="campaign")
     if "template_id" in data:
-        template = EmailTemplate.objects.filter(pk=data["template_id"] or 0).first()
+        template = templates_usable(actor).filter(pk=data["template_id"] or 0).first()
         if template is None:
-            errors["template_id"] = ["No template with that id."]
+            errors["template_id"] = ["No template with that id, or you may not see it."]
         elif template.kind != TemplateKind.MARKETING:
             errors["template_id"] = [
                 "Campaigns send marketing templates (with an unsubscribe link)."
@@ -117,7 +118,8 @@ def _apply(actor: User, campaign: Campaign, data: Mapping[str, Any]) -> None:
 def _snapshot(c: Campaign) -> dict[str, Any]:
     return {"name": c.name, "template": c.template_id, "audience_kind": c.audience_kind,
             "segment": c.segment_id, "people": len(c.static_person_ids or []), "status": c.status,
-            "scheduled_at": c.scheduled_at}  # fmt: skip
+            "scheduled_at": c.scheduled_at, "owner": c.owner_id, "team": c.team_id,
+            "scheduled_by": c.scheduled_by_id}  # fmt: skip
 
 
 def _check_version(campaign: Campaign, expected_version: int | None) -> None:
@@ -129,6 +131,7 @@ def _check_version(campaign: Campaign, expected_version: int | None) -> None:
 def campaign_create(*, actor: User, data: Mapping[str, Any]) -> Campaign:
     require_campaigner(actor)
     campaign = Campaign(created_by=actor)
+    set_default_owner(campaign, actor)
     _apply(actor, campaign, data)
     campaign.save()
     audit_record(actor=actor, action=AuditAction.CREATE, entity_type="campaign",
@@ -139,6 +142,8 @@ def campaign_create(*, actor: User, data: Mapping[str, Any]) -> Campaign:
 def _locked(campaign: Campaign, actor: User, expected_version: int | None) -> Campaign:
     require_campaigner(actor)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if not can_edit(actor, campaign):
+        raise PermissionDenied("You may see this campaign but not change it.")
     _check_version(campaign, expected_version)
     return campaign
 
@@ -162,6 +167,9 @@ def campaign_update(
         raise Conflict("This campaign has started; it can no longer be changed.")
     before = _snapshot(campaign)
     _apply(actor, campaign, data)
+    if campaign.status == CampaignStatus.SCHEDULED:  # whoever changes it now sends it
+        _require_sees_audience(campaign, actor)
+        campaign.scheduled_by = actor
     _changed(actor, campaign, before)
     return campaign
 
@@ -180,6 +188,15 @@ def campaign_delete(
     campaign.delete()
 
 
+def _require_sees_audience(campaign: Campaign, actor: User) -> None:
+    hidden = hidden_from(campaign, actor)
+    if hidden:
+        raise PermissionDenied(
+            f"This campaign's audience holds {hidden:,} {'person' if hidden == 1 else 'people'} "
+            "you may not see; only someone who may see every recipient can send it."
+        )
+
+
 def campaign_schedule(
     *,
     actor: User,
@@ -192,12 +209,14 @@ def campaign_schedule(
         campaign = _locked(campaign, actor, expected_version)
         if campaign.status not in EDITABLE:
             raise Conflict("This campaign has already started.")
+        _require_sees_audience(campaign, actor)
         now = timezone.now()
         if at is not None and timezone.is_naive(at):
             at = timezone.make_aware(at)
         before = _snapshot(campaign)
         campaign.status = CampaignStatus.SCHEDULED
         campaign.scheduled_at = at if at is not None and at > now else now
+        campaign.scheduled_by = actor
         _changed(actor, campaign, before)
     from rapport.campaigns.tasks import run_campaign
 

@@ -3,6 +3,11 @@
 A message is matched to people by its From, To and Cc addresses against every
 e-mail address stored for a person. It is stored once per Message-ID, so the
 same message from IMAP, an upload and the command is logged once.
+
+Whoever uploads a message (``actor``) only reaches what they may see: it is logged
+to the people they may see (others are left out as if their address were unknown),
+a bounce marks only sends to those people, and the timeline entry names the
+uploader. The mailbox poll and the command run as the system and match everyone.
 """
 
 from __future__ import annotations
@@ -18,8 +23,11 @@ from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from rapport.accounts.access import visible_to
+from rapport.accounts.models import User
 from rapport.campaigns.models import (
     Campaign,
     CampaignRecipient,
@@ -28,7 +36,9 @@ from rapport.campaigns.models import (
     OutboundEmail,
     RecipientStatus,
 )
+from rapport.campaigns.services.audience import sender_of
 from rapport.campaigns.timeline import CAMPAIGN_SEND, EMAIL_IN, record_email
+from rapport.core.text import clean_text, strip_nul
 from rapport.people.models import Person, PersonEmail
 
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
@@ -128,41 +138,52 @@ def parse(raw: bytes) -> Parsed:
     return Parsed(
         message_id=message_id[:255], from_address=from_list[0] if from_list else "",
         to=_addresses(msg, "To"), cc=_addresses(msg, "Cc"),
-        subject=" ".join(str(msg.get("Subject", "")).split())[:300], body=_text_body(msg), date=date,
+        subject=clean_text(str(msg.get("Subject", "")))[:300], body=strip_nul(_text_body(msg)),
+        date=date,
         in_reply_to=str(msg.get("In-Reply-To", "")).strip()[:255],
         references=MESSAGE_ID.findall(str(msg.get("References", ""))), bounce=_bounce(msg),
     )  # fmt: skip
 
 
-def people_for_addresses(addresses: Iterable[str]) -> list[Person]:
+def _people(user: User | None) -> QuerySet[Person]:
+    """Everyone alive (the system), or the people ``user`` may see."""
+    people = Person.objects.alive()
+    return people if user is None else visible_to(people, user)
+
+
+def people_for_addresses(addresses: Iterable[str], *, user: User | None = None) -> list[Person]:
     wanted = sorted({a.lower() for a in addresses if a})
     if not wanted:
         return []
     ids = set(PersonEmail.objects.filter(email__in=wanted).values_list("person_id", flat=True))
-    return list(Person.objects.alive().filter(pk__in=ids).order_by("pk"))
+    return list(_people(user).filter(pk__in=ids).order_by("pk"))
 
 
-def _record_bounce(bounce: Bounce) -> None:
+def _record_bounce(bounce: Bounce, *, user: User | None) -> None:
     now = timezone.now()
+    recipients = CampaignRecipient.objects.all()
+    outbound = OutboundEmail.objects.all()
+    if user is not None:  # an upload: only sends to people the uploader may see
+        visible = _people(user).values("pk")
+        recipients = recipients.filter(person__in=visible)
+        outbound = outbound.filter(person__in=visible)
     if bounce.original_message_id:
-        CampaignRecipient.objects.filter(message_id=bounce.original_message_id).update(
+        recipients.filter(message_id=bounce.original_message_id).update(
             status=RecipientStatus.BOUNCED, error=bounce.detail or "Bounced.", updated_at=now
         )
-        OutboundEmail.objects.filter(message_id=bounce.original_message_id).update(
+        outbound.filter(message_id=bounce.original_message_id).update(
             status=MessageStatus.BOUNCED, bounced_at=now, error=bounce.detail or "Bounced."
         )
         return
     # No copy of the original: the latest message sent to each failed address.
     for address in bounce.recipients:
-        latest = OutboundEmail.objects.filter(
-            to_address__iexact=address, status=MessageStatus.SENT
-        ).first()
+        latest = outbound.filter(to_address__iexact=address, status=MessageStatus.SENT).first()
         if latest is not None:
             OutboundEmail.objects.filter(pk=latest.pk).update(
                 status=MessageStatus.BOUNCED, bounced_at=now, error=bounce.detail or "Bounced."
             )
         recipient = (
-            CampaignRecipient.objects.filter(email__iexact=address, status=RecipientStatus.SENT)
+            recipients.filter(email__iexact=address, status=RecipientStatus.SENT)
             .order_by("-sent_at").first()
         )  # fmt: skip
         if recipient is not None:
@@ -183,16 +204,19 @@ def _record_reply(parsed: Parsed, people: Sequence[Person]) -> None:
     ).update(status=RecipientStatus.REPLIED, updated_at=timezone.now())
 
 
-def ingest(raw: bytes, *, source: str, actor: Any = None) -> tuple[InboundEmail, bool]:
-    """Log one message (RFC 5322 bytes). Returns the row and whether it was new."""
+def ingest(raw: bytes, *, source: str, actor: User | None = None) -> tuple[InboundEmail, bool]:
+    """Log one message (RFC 5322 bytes). Returns the row and whether it was new.
+
+    With ``actor`` (an upload), only the people and sends ``actor`` may see are touched."""
     parsed = parse(raw)
     existing = InboundEmail.objects.filter(message_id=parsed.message_id).first()
     if existing is not None:
         return existing, False
+    user = actor if actor is not None and actor.pk is not None else None
     if parsed.bounce is not None:
-        people = people_for_addresses(parsed.bounce.recipients)
+        people = people_for_addresses(parsed.bounce.recipients, user=user)
     else:
-        people = people_for_addresses([parsed.from_address, *parsed.to, *parsed.cc])
+        people = people_for_addresses([parsed.from_address, *parsed.to, *parsed.cc], user=user)
     try:
         with transaction.atomic():
             inbound = InboundEmail.objects.create(
@@ -202,15 +226,15 @@ def ingest(raw: bytes, *, source: str, actor: Any = None) -> tuple[InboundEmail,
                 in_reply_to=parsed.in_reply_to, references=" ".join(parsed.references), source=source,
                 is_bounce=parsed.bounce is not None,
                 bounce_detail=parsed.bounce.detail if parsed.bounce else "",
-                logged_by=actor if getattr(actor, "pk", None) else None,
+                logged_by=user,
             )  # fmt: skip
             inbound.people.set(people)
             if parsed.bounce is not None:
-                _record_bounce(parsed.bounce)
+                _record_bounce(parsed.bounce, user=user)
             else:
-                senders = [p for p in people_for_addresses([parsed.from_address])]
+                senders = people_for_addresses([parsed.from_address], user=user)
                 _record_reply(parsed, senders)
-                record_email(kind=EMAIL_IN, actor=None, subject=parsed.subject, body=parsed.body,
+                record_email(kind=EMAIL_IN, actor=user, subject=parsed.subject, body=parsed.body,
                              people=people, message_id=parsed.message_id, occurred_at=parsed.date,
                              metadata={"inbound_email_id": inbound.pk, "from": parsed.from_address})  # fmt: skip
     except IntegrityError:  # the same message, ingested at the same moment elsewhere
@@ -220,7 +244,7 @@ def ingest(raw: bytes, *, source: str, actor: Any = None) -> tuple[InboundEmail,
 
 def record_campaign_sends(campaign_id: int, recipient_ids: list[int]) -> int:
     campaign = (
-        Campaign.objects.select_related("template", "created_by")
+        Campaign.objects.select_related("template", "created_by", "owner", "scheduled_by")
         .defer("static_person_ids")  # up to a million ids: never needed here
         .filter(pk=campaign_id)
         .first()
@@ -231,7 +255,7 @@ def record_campaign_sends(campaign_id: int, recipient_ids: list[int]) -> int:
     count = 0
     for row in rows.select_related("person"):
         record_email(
-            kind=CAMPAIGN_SEND, actor=campaign.created_by, subject=f"Campaign: {campaign.name}",
+            kind=CAMPAIGN_SEND, actor=sender_of(campaign), subject=f"Campaign: {campaign.name}",
             body=campaign.template.subject, people=[row.person], message_id=row.message_id,
             occurred_at=row.sent_at, metadata={"campaign_id": campaign_id, "to": row.email},
         )  # fmt: skip

@@ -26,7 +26,7 @@ from rapport.campaigns.mailer import (
     unsubscribe_url,
 )
 from rapport.campaigns.models import EmailTemplate, MessageStatus, OutboundEmail, TemplateKind
-from rapport.campaigns.services.templates import person_custom_keys
+from rapport.campaigns.services.templates import person_custom_keys, templates_usable
 from rapport.campaigns.timeline import EMAIL_OUT, record_email
 from rapport.core.errors import PermissionDenied, ValidationFailed
 from rapport.people.models import ConsentStatus, Person
@@ -38,13 +38,16 @@ class NotYetVisible(Exception):
     """The job ran before the transaction that queued the message committed: retry."""
 
 
-def _content(data: Mapping[str, Any]) -> tuple[Content, str, EmailTemplate | None]:
-    """The content to send: a template (by id), or a message written on the spot."""
+def _content(actor: User, data: Mapping[str, Any]) -> tuple[Content, str, EmailTemplate | None]:
+    """The content to send: a template ``actor`` may see (by id), or a message written on
+    the spot."""
     template_id = data.get("template_id")
     if template_id:
-        template = EmailTemplate.objects.filter(pk=template_id).first()
+        template = templates_usable(actor).filter(pk=template_id).first()
         if template is None:
-            raise ValidationFailed({"template_id": ["No template with that id."]})
+            raise ValidationFailed(
+                {"template_id": ["No template with that id, or you may not see it."]}
+            )
         return (
             Content(template.subject, template.body_text, template.body_html),
             template.kind,
@@ -89,7 +92,7 @@ def email_preview(
     *, actor: User, person: Person, data: Mapping[str, Any]
 ) -> tuple[Rendered, str | None]:
     """What ``person`` would receive, and why it cannot be sent (None if it can)."""
-    content, kind, _ = _content(data)
+    content, kind, _ = _content(actor, data)
     person = people_for_rendering(Person.objects.filter(pk=person.pk)).get()
     unsubscribe = unsubscribe_url(person_id=person.pk) if kind == TemplateKind.MARKETING else None
     return render_for(content, person, unsubscribe=unsubscribe), consent_problem(person, kind)
@@ -104,7 +107,7 @@ def email_queue(*, actor: User, person: Person, data: Mapping[str, Any]) -> Outb
         rendered, problem = email_preview(actor=actor, person=person, data=data)
         if problem:
             raise ValidationFailed({"__all__": [problem]})
-        _, kind, template = _content(data)
+        _, kind, template = _content(actor, data)
         message = OutboundEmail.objects.create(
             person=person, sender=actor, template=template, kind=kind, to_address=person.email,
             subject=rendered.subject, body_text=rendered.body_text, body_html=rendered.body_html,

@@ -1,4 +1,11 @@
-"""E-mail templates: create, change, delete. Merge fields are checked on save."""
+"""E-mail templates: create, change, delete. Merge fields are checked on save.
+
+Templates have an owner and a team and follow the records' rules: who may see a
+person may see a template of the same owner and team, who may change one may change
+the other. A template that a scheduled or sending campaign is about to send may only
+be changed by someone who may also change that campaign (or its content could be
+swapped under an audience the editor cannot see).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +13,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from rapport.accounts.access import require_writer
-from rapport.accounts.models import Role, User
+from rapport.accounts.access import can_edit, require_writer, visible_to
+from rapport.accounts.models import User
 from rapport.campaigns import merge
-from rapport.campaigns.models import EmailTemplate, TemplateKind
+from rapport.campaigns.models import Campaign, CampaignStatus, EmailTemplate, TemplateKind
+from rapport.campaigns.services.ownership import assign_owner_team, set_default_owner
 from rapport.core.audit import audit_record, diff_snapshots
 from rapport.core.errors import Conflict, PermissionDenied, StaleVersion, ValidationFailed
 from rapport.core.models import AuditAction
@@ -22,10 +31,25 @@ FIELDS = ("name", "subject", "body_text", "body_html", "kind")
 
 
 def can_change_template(user: User, template: EmailTemplate) -> bool:
-    """Writers make templates; the author, managers and admins may change them."""
-    if not user.is_active or user.role == Role.VIEWER:
-        return False
-    return user.is_admin or user.role == Role.MANAGER or template.created_by_id == user.pk
+    """Writers make templates; who may change a record of its owner and team changes it."""
+    return can_edit(user, template)
+
+
+def templates_usable(user: User) -> QuerySet[EmailTemplate]:
+    """Templates ``user`` may send (to one person, or in a campaign): those they may see."""
+    return visible_to(EmailTemplate.objects.all(), user)
+
+
+def _check_campaigns_allow(actor: User, template: EmailTemplate) -> None:
+    about_to_send = Campaign.objects.filter(
+        template=template, status__in=(CampaignStatus.SCHEDULED, CampaignStatus.SENDING)
+    )
+    for campaign in about_to_send.only("pk", "name", "owner_id", "team_id"):
+        if not can_edit(actor, campaign):
+            raise PermissionDenied(
+                "A campaign you may not change is about to send this template; "
+                "it can be changed once that campaign is sent or cancelled."
+            )
 
 
 def person_custom_keys() -> list[str]:
@@ -38,8 +62,9 @@ def merge_field_groups() -> list[merge.FieldGroup]:
     return merge.field_groups(custom_fields=list(custom))
 
 
-def _apply(template: EmailTemplate, data: Mapping[str, Any]) -> None:
+def _apply(actor: User, template: EmailTemplate, data: Mapping[str, Any]) -> None:
     errors: dict[str, list[str]] = {}
+    assign_owner_team(actor=actor, record=template, data=data, errors=errors, noun="template")
     if "name" in data:
         template.name = clean_text(data["name"] or "")[:200]
     if "subject" in data:
@@ -66,14 +91,18 @@ def _apply(template: EmailTemplate, data: Mapping[str, Any]) -> None:
 
 
 def _snapshot(template: EmailTemplate) -> dict[str, Any]:
-    return {field: getattr(template, field) for field in FIELDS}
+    return {
+        **{field: getattr(template, field) for field in FIELDS},
+        "owner": template.owner_id, "team": template.team_id,
+    }  # fmt: skip
 
 
 @transaction.atomic
 def template_create(*, actor: User, data: Mapping[str, Any]) -> EmailTemplate:
     require_writer(actor)
     template = EmailTemplate(created_by=actor)
-    _apply(template, data)
+    set_default_owner(template, actor)
+    _apply(actor, template, data)
     template.save()
     audit_record(actor=actor, action=AuditAction.CREATE, entity_type="email_template",
                  entity_id=template.pk, changes=diff_snapshots({}, _snapshot(template)))  # fmt: skip
@@ -93,8 +122,9 @@ def template_update(
         raise PermissionDenied("You may not change this template.")
     if expected_version is not None and expected_version != template.version:
         raise StaleVersion("This template changed since you loaded it; reload it and try again.")
+    _check_campaigns_allow(actor, template)
     before = _snapshot(template)
-    _apply(template, data)
+    _apply(actor, template, data)
     changes = diff_snapshots(before, _snapshot(template))
     if changes:
         template.version += 1

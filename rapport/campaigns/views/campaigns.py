@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rapport.accounts.access import can_edit
 from rapport.accounts.models import User
 from rapport.campaigns.forms import CampaignForm, ScheduleForm
 from rapport.campaigns.models import AudienceKind, Campaign, CampaignStatus, RecipientStatus
@@ -31,7 +32,8 @@ from rapport.campaigns.services.campaigns import (
     can_run_campaigns,
     require_campaigner,
 )
-from rapport.core.errors import StaleVersion, ValidationFailed
+from rapport.campaigns.services.templates import templates_usable
+from rapport.core.errors import PermissionDenied, StaleVersion, ValidationFailed
 from rapport.insights.selectors import segments_for
 from rapport.people.forms import add_service_errors
 from rapport.people.views.common import current_user, translate_errors
@@ -48,7 +50,7 @@ def _segments(user: User) -> list[tuple[int, str]]:
 @require_GET
 def campaign_list_view(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    campaigns = list(campaign_list()[:200])
+    campaigns = list(campaign_list(user=user)[:200])
     return render(request, "campaigns/campaign_list.html",
                   {"campaigns": campaigns, "can_run": can_run_campaigns(user)})  # fmt: skip
 
@@ -85,7 +87,8 @@ def campaign_create_view(request: HttpRequest) -> HttpResponse:
             "audience_kind": AudienceKind.STATIC,
             "people_filter": request.GET["people_filter"],
         }
-    form = CampaignForm(request.POST or None, initial=initial, segments=_segments(user))
+    form = CampaignForm(request.POST or None, initial=initial, segments=_segments(user),
+                        templates=templates_usable(user))  # fmt: skip
     if request.method == "POST":
         saved = _save(form, lambda data: campaign_create(actor=user, data=data))
         if saved is not None:
@@ -101,13 +104,16 @@ def campaign_create_view(request: HttpRequest) -> HttpResponse:
 def campaign_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     require_campaigner(user)
-    campaign = campaign_get(pk)
+    campaign = campaign_get(user=user, pk=pk)
+    if not can_edit(user, campaign):
+        raise PermissionDenied("You may see this campaign but not change it.")
     initial = {
         "name": campaign.name, "template_id": campaign.template_id, "audience_kind": campaign.audience_kind,
         "segment_id": campaign.segment_id, "version": campaign.version,
         "person_ids": ", ".join(map(str, campaign.static_person_ids[:1000])),
     }  # fmt: skip
-    form = CampaignForm(request.POST or None, initial=initial, segments=_segments(user))
+    form = CampaignForm(request.POST or None, initial=initial, segments=_segments(user),
+                        templates=templates_usable(user))  # fmt: skip
     if request.method == "POST":
         saved = _save(form, lambda data: campaign_update(
             actor=user, campaign=campaign, data=data, expected_version=form.cleaned_data.get("version")
@@ -133,7 +139,7 @@ def _under_way(campaign: Campaign) -> bool:
 def campaign_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The campaign and its results: counts per status, rates, recipients you may see."""
     user = current_user(request)
-    campaign = campaign_get(pk)
+    campaign = campaign_get(user=user, pk=pk)
     status = request.GET.get("status", "")
     status = status if status in RecipientStatus.values else ""
     recipients = Paginator(
@@ -142,7 +148,7 @@ def campaign_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     page = recipients.get_page(request.GET.get("page"))
     return render(request, "campaigns/campaign_detail.html", {
         "campaign": campaign, "results": campaign_results(campaign), "page": page, "status": status,
-        "can_run": can_run_campaigns(user), "editable": campaign.status in EDITABLE,
+        "can_run": can_run_campaigns(user) and can_edit(user, campaign), "editable": campaign.status in EDITABLE,
         "cancellable": campaign.status in (CampaignStatus.SCHEDULED, CampaignStatus.SENDING),  # a draft is deleted instead
         "schedule_form": ScheduleForm(), "status_label": dict(RecipientStatus.choices).get(status, ""),
         "live": _under_way(campaign),
@@ -153,7 +159,7 @@ def campaign_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def campaign_send_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    campaign = campaign_get(pk)
+    campaign = campaign_get(user=user, pk=pk)
     form = ScheduleForm(request.POST)
     if not form.is_valid():
         messages.error(request, "That date and time is not valid.")
@@ -172,7 +178,7 @@ def campaign_send_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def campaign_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    campaign_cancel(actor=user, campaign=campaign_get(pk))
+    campaign_cancel(actor=user, campaign=campaign_get(user=user, pk=pk))
     messages.success(request, "Cancelled: no more e-mails of this campaign will be sent.")
     return redirect("campaigns:campaign_detail", pk=pk)
 
@@ -181,7 +187,7 @@ def campaign_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def campaign_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    campaign = campaign_get(pk)
+    campaign = campaign_get(user=user, pk=pk)
     campaign_delete(actor=user, campaign=campaign)
     messages.success(request, f"Deleted the campaign {campaign.name}.")
     return redirect("campaigns:campaign_list")

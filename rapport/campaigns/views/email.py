@@ -14,7 +14,7 @@ from rapport.campaigns.models import InboundSource
 from rapport.campaigns.selectors import person_emails
 from rapport.campaigns.services.inbound import ingest
 from rapport.campaigns.services.single import email_preview, email_queue
-from rapport.campaigns.services.templates import merge_field_groups
+from rapport.campaigns.services.templates import merge_field_groups, templates_usable
 from rapport.core.errors import ValidationFailed
 from rapport.core.htmx import htmx_partial
 from rapport.people.forms import add_service_errors
@@ -42,7 +42,7 @@ def person_email_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     require_writer(user)
     person = access_record(Person.objects.all(), user, pk=pk, for_write=True)
-    form = ComposeForm(request.POST or None)
+    form = ComposeForm(request.POST or None, templates=templates_usable(user))
     context = {"person": person, "form": form, "rendered": None, "problem": None, "errors": [],
                "merge_fields": merge_field_groups()}  # fmt: skip
     if request.method == "POST" and form.is_valid():

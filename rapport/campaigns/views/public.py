@@ -1,4 +1,10 @@
-"""The unsubscribe link: no login, one click (and RFC 8058 one-click POST from mail apps)."""
+"""The unsubscribe link: no login. Opening it (GET) only asks; a POST unsubscribes.
+
+Mail link scanners and previews follow links with GET, so a GET must change nothing.
+The button on the page and the RFC 8058 one-click POST that mail apps send
+(``List-Unsubscribe=One-Click``, no cookie, no CSRF token) both unsubscribe: the
+signed token in the URL is what authorises it.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +14,9 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from rapport.campaigns.unsubscribe import unsubscribe
+from rapport.campaigns.unsubscribe import masked_address, subscriber, unsubscribe
 from rapport.core.errors import NotFound
+from rapport.people.models import ConsentStatus
 
 
 @login_not_required
@@ -17,9 +24,17 @@ from rapport.core.errors import NotFound
 @require_http_methods(["GET", "POST"])
 def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        person = unsubscribe(token=token)
+        if request.method == "POST":
+            person = unsubscribe(token=token)
+            done = True
+        else:
+            person = subscriber(token=token)
+            done = person.email_consent == ConsentStatus.WITHDRAWN
     except NotFound as exc:
         raise Http404(str(exc.detail)) from exc
-    response = render(request, "campaigns/unsubscribed.html", {"email": person.email})
+    template = "campaigns/unsubscribed.html" if done else "campaigns/unsubscribe_confirm.html"
+    response = render(request, template, {"email": masked_address(person.email)})
     response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"  # the token is in the URL
+    response["Cache-Control"] = "no-store"
     return response

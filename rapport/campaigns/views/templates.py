@@ -36,7 +36,7 @@ TEXT_PARTS = ("subject", "body_text", "body_html")
 def template_list_view(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     return render(request, "campaigns/template_list.html",
-                  {"templates": template_list(), "can_write": can_write(user)})  # fmt: skip
+                  {"templates": template_list(user=user), "can_write": can_write(user)})  # fmt: skip
 
 
 def _save(
@@ -74,7 +74,7 @@ def template_create_view(request: HttpRequest) -> HttpResponse:
 def template_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The editor for those who may change the template; everyone else reads it."""
     user = current_user(request)
-    template = template_get(pk)
+    template = template_get(user=user, pk=pk)
     if not can_change_template(user, template):
         if request.method == "POST":
             raise PermissionDenied("You may see this template but not change it.")
@@ -99,7 +99,7 @@ def template_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def template_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    template = template_get(pk)
+    template = template_get(user=user, pk=pk)
     template_delete(actor=user, template=template)
     messages.success(request, f"Deleted the template {template.name}.")
     return redirect("campaigns:template_list")

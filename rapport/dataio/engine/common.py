@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from rapport.accounts.access import assignable_owner_ok
 from rapport.accounts.models import User
+from rapport.core.text import strip_nul
 from rapport.dataio.cleaning import CleanRow
 from rapport.dataio.models import ImportIssue, ImportJob
 from rapport.people.demo import RowWriter
@@ -30,7 +31,7 @@ EXTERNAL_ID_COLUMNS = ("entity", "source", "value", "person_id", "organization_i
 
 def _text(value: str) -> str:
     # PostgreSQL text cannot hold NUL; a hostile file's cell may.
-    return value.replace("\x00", "")
+    return strip_nul(value)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import signal
 import socket
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -35,8 +36,10 @@ from rapport.dataio.fields import CUSTOM_PREFIX, KEYS, fields_for
 from rapport.dataio.matchkeys import with_match_keys
 from rapport.dataio.models import Entity, ImportIssue, ImportJob, JobStatus
 from rapport.dataio.readers import FileProblem, Row, Table, open_table
+from rapport.dataio.retention import delete_import_file
 from rapport.dataio.tasks import refresh_duplicate_keys, refresh_organization_keys
 from rapport.people.custom_fields import definitions_for
+from rapport.people.limits import record_limit
 
 logger = logging.getLogger(__name__)
 BATCH_ROWS = 5000
@@ -50,6 +53,9 @@ BATCHES_PER_IMPORT = 40
 CLEAN_CHUNK = 1000
 IN_FLIGHT = 4
 IMPORT_CACHE_KIB = 256 * 1024
+# A helper that has not cleaned a 1,000-row chunk in this long is stuck, not slow (it
+# takes well under a second): fail the import rather than pin the worker thread.
+CHUNK_TIMEOUT_S = 300
 Progress = Callable[[ImportJob], None]
 
 
@@ -58,6 +64,9 @@ def job_path(job: ImportJob) -> Path:
 
 
 def open_job_table(job: ImportJob) -> Table:
+    if not job.file or not job_path(job).exists():
+        raise FileProblem("This import's file has been deleted (files are kept only while they "
+                          "are needed); upload it again.")  # fmt: skip
     return open_table(
         job_path(job),
         max_field_chars=int(settings.RAPPORT["IMPORT_MAX_FIELD_CHARS"]),
@@ -97,6 +106,7 @@ def clean_config(job: ImportJob, headers: list[str]) -> CleanConfig:
         entity=job.entity, columns=columns, custom=custom,
         region=job.region or str(settings.RAPPORT["DEFAULT_PHONE_REGION"]),
         max_field_chars=int(settings.RAPPORT["IMPORT_MAX_FIELD_CHARS"]),
+        list_limits={name: record_limit(name) for name in ("emails", "phones", "tags")},
     )  # fmt: skip
 
 
@@ -107,6 +117,11 @@ _CONFIG: CleanConfig | None = None
 def _init_worker(config: CleanConfig) -> None:
     global _CONFIG
     _CONFIG = config
+    # Forked from a huey worker thread, the helper inherits the consumer's handlers, which
+    # only note the signal: the pool's terminate() was ignored and its join() hung the
+    # worker thread for ever. A helper ends on the signals that end its parent.
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
 
 
 def _clean_chunk(rows: list[tuple[int, list[str], str]]) -> list[CleanRow]:
@@ -141,15 +156,20 @@ def _cleaned(config: CleanConfig, rows: Iterator[Row], workers: int,
         for chunk in chunks:
             yield from clean_chunk(config, chunk)
         return
-    with Pool(workers, initializer=_init_worker, initargs=(config,)) as pool:
+    pool = Pool(workers, initializer=_init_worker, initargs=(config,))
+    try:
         # A bounded window of chunks in flight: imap would read the whole file ahead.
         window: deque[Any] = deque()
         for chunk in chunks:
             window.append(pool.apply_async(_clean_chunk, (chunk,)))
             if len(window) >= max(IN_FLIGHT * workers, ahead // CLEAN_CHUNK + 1):
-                yield from window.popleft().get()
+                yield from window.popleft().get(timeout=CHUNK_TIMEOUT_S)
         while window:
-            yield from window.popleft().get()
+            yield from window.popleft().get(timeout=CHUNK_TIMEOUT_S)
+        pool.close()  # all work is done: let the helpers exit by themselves
+    finally:
+        pool.terminate()  # a no-op after close(); stops them on an error or an early stop
+        pool.join()
 
 
 def _batches(rows: Iterable[CleanRow], size: int) -> Iterator[list[CleanRow]]:
@@ -329,3 +349,6 @@ def _record(job: ImportJob, result: BatchResult, rows: int) -> None:
 def _finish(job: ImportJob, status: str, message: str) -> None:
     job.status, job.message, job.finished_at = status, message, timezone.now()
     job.save(update_fields=["status", "message", "finished_at"])
+    if status == JobStatus.DONE and not job.dry_run:
+        # Done for good (a real import cannot run twice): its copy of the file goes.
+        delete_import_file(job, "after the import")

@@ -12,13 +12,18 @@ import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from rapport.accounts.models import User
 from rapport.dataio.exports.sanitize import csv_safe
 from rapport.people.custom_fields import definitions_for
-from rapport.people.models import Affiliation, Organization
-from rapport.people.selectors import ListFilter, organization_list, person_list
+from rapport.people.models import Organization
+from rapport.people.selectors import (
+    ListFilter,
+    affiliations_seen_by,
+    organization_list,
+    person_list,
+)
 
 CHUNK = 2000
 Column = tuple[str, Callable[[Any], Any]]
@@ -39,7 +44,7 @@ def _person_columns() -> list[Column]:
         ("E-mail", lambda p: _join(e.email for e in p.emails.all())),
         ("Phone", lambda p: _join(ph.number for ph in p.phones.all())),
         ("Job title", lambda p: p.title),
-        ("Organisation", lambda p: next((a.organization.name for a in p.affiliations.all()), "")),
+        ("Organisation", lambda p: next((a.organization_label for a in p.affiliations.all()), "")),
         ("Tags", lambda p: ", ".join(t.name for t in p.tags.all())),
         ("Lifecycle stage", lambda p: p.lifecycle_stage),
         ("E-mail consent", lambda p: p.email_consent),
@@ -92,8 +97,7 @@ def export_queryset(*, user: User, entity: str, params: Any) -> tuple[QuerySet[A
     flt = ListFilter.from_params(params)
     if entity == "person":
         qs = person_list(user=user, flt=flt).select_related("owner", "team").prefetch_related(
-            "emails", "phones", "tags",
-            Prefetch("affiliations", queryset=Affiliation.objects.select_related("organization")),
+            "emails", "phones", "tags", affiliations_seen_by(user)
         )  # fmt: skip
         return qs, _person_columns()
     orgs: QuerySet[Organization] = organization_list(user=user, flt=flt)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rapport.core.text import strip_nul
 from rapport.dataio.readers.base import FileProblem, Row, Table
 from rapport.dataio.readers.csvfile import read_csv
 from rapport.dataio.readers.vcard import read_vcard
@@ -42,5 +43,5 @@ def open_table(path: Path, *, max_field_chars: int, file_format: str = "", delim
     else:
         table = read_csv(path, max_field_chars=max_field_chars, delimiter=delimiter)
     # Column names end up in the mapping (JSON) and in error reports: no NULs, bounded.
-    table.headers = [h.replace("\x00", "")[:255] for h in table.headers]
+    table.headers = [strip_nul(h)[:255] for h in table.headers]
     return table

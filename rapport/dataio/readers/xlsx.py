@@ -26,9 +26,42 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+# A workbook is a zip: a few kilobytes can unpack to gigabytes (a 99 KB file held a
+# 100 MB shared string, and openpyxl loads all shared strings at once). Real sheets
+# compress 5-20 times; an entry past this ratio, once big enough to matter, is refused.
+MAX_RATIO = 100
+RATIO_FROM_BYTES = 1 << 20
+MAX_UNPACKED_BYTES = 2 << 30
+
+
+def check_unpacked_size(path: Path) -> None:
+    """Refuse a zip bomb before any XML is parsed (reads the zip's directory only)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FileProblem(f"This is not a readable XLSX workbook ({exc}).") from exc
+    total = 0
+    for entry in entries:
+        total += entry.file_size
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if entry.file_size > RATIO_FROM_BYTES and ratio > MAX_RATIO:
+            raise FileProblem(
+                f"The workbook's part {entry.filename!r} unpacks to {entry.file_size / 1e6:,.0f} MB "
+                f"from {entry.compress_size / 1e3:,.0f} KB: refused as a zip bomb. Save the sheet "
+                "as CSV and import that."
+            )
+    if total > MAX_UNPACKED_BYTES:
+        raise FileProblem(
+            f"The workbook unpacks to {total / 1e9:,.1f} GB, more than the "
+            f"{MAX_UNPACKED_BYTES / 1e9:,.0f} GB an import reads. Save the sheet as CSV."
+        )
+
+
 def read_xlsx(path: Path) -> Table:
     from openpyxl import load_workbook
 
+    check_unpacked_size(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:

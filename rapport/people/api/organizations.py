@@ -10,7 +10,7 @@ from rapport.accounts.access import access_record
 from rapport.api.auth import current_user
 from rapport.api.concurrency import etag_for, expected_version, not_modified_response
 from rapport.api.pagination import paginate
-from rapport.core.errors import Conflict
+from rapport.core.errors import Conflict, NotFound
 from rapport.people.api.people import ERRORS, WRITE_ERRORS
 from rapport.people.api.schemas import (
     OrganizationIn,
@@ -18,6 +18,8 @@ from rapport.people.api.schemas import (
     OrganizationOut,
     OrganizationPage,
     OrganizationPersonOut,
+    OutOfSightOut,
+    out_of_sight,
 )
 from rapport.people.models import Affiliation, Organization
 from rapport.people.selectors import (
@@ -49,6 +51,23 @@ def _fresh(request: HttpRequest, organization_id: int, response: HttpResponse) -
     return organization
 
 
+def _written(
+    request: HttpRequest, organization_id: int, response: HttpResponse
+) -> Organization | OutOfSightOut:
+    """The organisation after a committed write, or just its id if the caller gave it away."""
+    try:
+        return _fresh(request, organization_id, response)
+    except NotFound:
+        return out_of_sight(organization_id, "organisation")
+
+
+GAVE_AWAY = (
+    " If the write leaves the organisation out of your sight (you gave it to a team-mate"
+    " under *private* visibility, or cleared its team), the answer is the same status with"
+    " only `{id, visible: false, detail}`: the write committed, so do not retry it."
+)
+
+
 @router.get(
     "/organizations", response={200: OrganizationPage, **ERRORS}, summary="List organisations"
 )
@@ -58,22 +77,26 @@ def list_organizations(
     """Organisations you may see, filtered like the Organisations page (`cf_<key>=value` too)."""
     user = current_user(request)
     flt = ListFilter.from_params(request.GET)
-    qs = with_list_relations(organization_list(user=user, flt=flt))
+    qs = with_list_relations(organization_list(user=user, flt=flt), user=user)
     page = paginate(request, qs, sort=flt.sort, limit=filters.limit)
     return {"results": page.items, "next": page.next_url}
 
 
 @router.post(
     "/organizations",
-    response={201: OrganizationOut, **WRITE_ERRORS},
+    response={201: OrganizationOut | OutOfSightOut, **WRITE_ERRORS},
     summary="Create an organisation",
+    description="Creates an organisation, owned by you unless `owner_id` says otherwise."
+    + GAVE_AWAY,
 )
 def create_organization(
     request: HttpRequest, payload: OrganizationIn, response: HttpResponse
-) -> Status[Organization]:
+) -> Status[Organization | OutOfSightOut]:
     organization = organization_create(actor=current_user(request), data=payload.to_service_data())
-    response["Location"] = request.build_absolute_uri(f"{request.path}/{organization.pk}")
-    return Status(201, _fresh(request, organization.pk, response))
+    written = _written(request, organization.pk, response)
+    if isinstance(written, Organization):
+        response["Location"] = request.build_absolute_uri(f"{request.path}/{organization.pk}")
+    return Status(201, written)
 
 
 @router.get(
@@ -112,15 +135,18 @@ def list_organization_people(request: HttpRequest, organization_id: int) -> list
 
 @router.patch(
     "/organizations/{organization_id}",
-    response={200: OrganizationOut, **WRITE_ERRORS},
+    response={200: OrganizationOut | OutOfSightOut, **WRITE_ERRORS},
     summary="Change an organisation",
 )
 def update_organization(
     request: HttpRequest, organization_id: int, payload: OrganizationIn, response: HttpResponse
-) -> Organization:
+) -> Organization | OutOfSightOut:
     """Changes only the fields sent. `If-Match: <ETag>` is optional; a stale one gives 412.
 
-    `tags` replaces the whole list; `custom_fields` is merged key by key.
+    `tags` replaces the whole list; `custom_fields` is merged key by key. If the change
+    leaves the organisation out of your sight (you gave it to a team-mate under *private*
+    visibility, or cleared its team), the answer is 200 with only `{id, visible: false,
+    detail}`: the change committed, so do not retry it.
     """
     organization = _editable(request, organization_id)
     version = expected_version(request, organization)
@@ -128,7 +154,7 @@ def update_organization(
         raise Conflict("This organisation is in the trash; restore it before changing it.")
     organization_update(actor=current_user(request), organization=organization,
                         data=payload.to_service_data(), expected_version=version)  # fmt: skip
-    return _fresh(request, organization_id, response)
+    return _written(request, organization_id, response)
 
 
 @router.delete(

@@ -10,8 +10,15 @@ from rapport.api.auth import current_user
 from rapport.api.concurrency import etag_for, expected_version, not_modified_response
 from rapport.api.pagination import paginate
 from rapport.api.schemas import ErrorOut
-from rapport.core.errors import Conflict
-from rapport.people.api.schemas import PersonIn, PersonListParams, PersonOut, PersonPage
+from rapport.core.errors import Conflict, NotFound
+from rapport.people.api.schemas import (
+    OutOfSightOut,
+    PersonIn,
+    PersonListParams,
+    PersonOut,
+    PersonPage,
+    out_of_sight,
+)
 from rapport.people.models import Person
 from rapport.people.selectors import ListFilter, person_detail, person_list, with_list_relations
 from rapport.people.services import person_create, person_delete, person_restore, person_update
@@ -33,23 +40,49 @@ def _fresh(request: HttpRequest, person_id: int, response: HttpResponse) -> Pers
     return person
 
 
+def _written(
+    request: HttpRequest, person_id: int, response: HttpResponse
+) -> Person | OutOfSightOut:
+    """The person after a committed write, or just its id if the caller gave it away."""
+    try:
+        return _fresh(request, person_id, response)
+    except NotFound:
+        return out_of_sight(person_id, "person")
+
+
+GAVE_AWAY = (
+    " If the write leaves the person out of your sight (you gave them to a team-mate under"
+    " *private* visibility, or cleared their team), the answer is the same status with only"
+    " `{id, visible: false, detail}`: the write committed, so do not retry it."
+)
+
+
 @router.get("/people", response={200: PersonPage, **ERRORS}, summary="List people")
 def list_people(request: HttpRequest, filters: Query[PersonListParams]) -> dict[str, object]:
     """People you may see, filtered like the People page. Custom fields filter as `cf_<key>=value`."""
     user = current_user(request)
     flt = ListFilter.from_params(request.GET)
-    qs = with_list_relations(person_list(user=user, flt=flt)).prefetch_related("emails", "phones")
+    qs = with_list_relations(person_list(user=user, flt=flt), user=user).prefetch_related(
+        "emails", "phones"
+    )
     page = paginate(request, qs, sort=flt.sort, limit=filters.limit)
     return {"results": page.items, "next": page.next_url}
 
 
-@router.post("/people", response={201: PersonOut, **WRITE_ERRORS}, summary="Create a person")
+@router.post(
+    "/people",
+    response={201: PersonOut | OutOfSightOut, **WRITE_ERRORS},
+    summary="Create a person",
+    description="Creates a person, owned by you unless `owner_id` says otherwise." + GAVE_AWAY,
+)
 def create_person(
     request: HttpRequest, payload: PersonIn, response: HttpResponse
-) -> Status[Person]:
+) -> Status[Person | OutOfSightOut]:
     person = person_create(actor=current_user(request), data=payload.to_service_data())
-    response["Location"] = request.build_absolute_uri(f"{request.path}/{person.pk}")
-    return Status(201, _fresh(request, person.pk, response))
+    written = _written(request, person.pk, response)
+    if isinstance(written, Person):
+        response["Location"] = request.build_absolute_uri(f"{request.path}/{person.pk}")
+    return Status(201, written)
 
 
 @router.get(
@@ -68,15 +101,20 @@ def get_person(
 
 
 @router.patch(
-    "/people/{person_id}", response={200: PersonOut, **WRITE_ERRORS}, summary="Change a person"
+    "/people/{person_id}",
+    response={200: PersonOut | OutOfSightOut, **WRITE_ERRORS},
+    summary="Change a person",
 )
 def update_person(
     request: HttpRequest, person_id: int, payload: PersonIn, response: HttpResponse
-) -> Person:
+) -> Person | OutOfSightOut:
     """Changes only the fields sent. `If-Match: <ETag>` is optional; a stale one gives 412.
 
     List fields (`emails`, `phones`, `tags`, `organizations`) replace the whole list;
-    `custom_fields` is merged key by key.
+    `custom_fields` is merged key by key. If the change leaves the person out of your
+    sight (you gave them to a team-mate under *private* visibility, or cleared their
+    team), the answer is 200 with only `{id, visible: false, detail}`: the change
+    committed, so do not retry it.
     """
     person = _editable(request, person_id)
     version = expected_version(request, person)
@@ -84,7 +122,7 @@ def update_person(
         raise Conflict("This person is in the trash; restore them before changing them.")
     person_update(actor=current_user(request), person=person, data=payload.to_service_data(),
                   expected_version=version)  # fmt: skip
-    return _fresh(request, person_id, response)
+    return _written(request, person_id, response)
 
 
 @router.delete(

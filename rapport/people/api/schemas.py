@@ -88,12 +88,39 @@ class OrganizationListParams(ListParams):
     sort: OrganizationSort = "-updated"
 
 
+# --- a committed write on a record the caller may no longer see ------------------------------
+
+
+class OutOfSightOut(Schema):
+    """The answer to a create or change that committed but left the record out of the
+    caller's sight (they gave it to a team-mate under *private* visibility, or cleared its
+    team): the id, and no other field, so nothing they may not see leaks. Do not retry."""
+
+    id: int
+    visible: Literal[False] = Field(
+        False, description="Always false: the write committed, but you may no longer see it."
+    )
+    detail: str
+
+
+def out_of_sight(pk: int, noun: str) -> OutOfSightOut:
+    return OutOfSightOut(
+        id=pk,
+        visible=False,
+        detail=f"Saved. You may no longer see this {noun}: it now belongs to someone else.",
+    )
+
+
 # --- people -------------------------------------------------------------------------------
 
 
 class AffiliationOut(Schema):
     organization_id: int
-    name: str
+    name: str = Field(
+        description='The organisation\'s name, or "an organisation you cannot see" when you may '
+        "not see it (send it back unchanged: saving keeps such affiliations as they are)."
+    )
+    visible: bool = Field(description="Whether you may see the organisation.")
     role: str
     is_primary: bool
 
@@ -144,8 +171,8 @@ class PersonOut(Schema):
     @staticmethod
     def resolve_organizations(obj: Person) -> list[dict[str, Any]]:
         return [
-            {"organization_id": a.organization_id, "name": a.organization.name, "role": a.role,
-             "is_primary": a.is_primary}
+            {"organization_id": a.organization_id, "name": a.organization_label,
+             "visible": not a.organization_hidden, "role": a.role, "is_primary": a.is_primary}
             for a in obj.affiliations.all()
         ]  # fmt: skip
 
@@ -179,10 +206,14 @@ class PersonIn(InputSchema):
     last_name: str | None = None
     suffix: str | None = None
     emails: list[str] = Field(
-        default_factory=list, description="Replaces all e-mails; the first is primary."
+        default_factory=list,
+        description="Replaces all e-mails; the first is primary. At most 20 (the"
+        " `RAPPORT_MAX_EMAILS_PER_PERSON` setting); more is a 422.",
     )
     phones: list[str] = Field(
-        default_factory=list, description="Replaces all phones; the first is primary."
+        default_factory=list,
+        description="Replaces all phones; the first is primary. At most 20 (the"
+        " `RAPPORT_MAX_PHONES_PER_PERSON` setting); more is a 422.",
     )
     title: str | None = None
     birthday: ApiDate | None = None
@@ -197,9 +228,16 @@ class PersonIn(InputSchema):
     email_consent_at: ApiDateTime | None = None
     email_consent_method: str | None = None
     organizations: list[AffiliationIn] = Field(
-        default_factory=list, description="Replaces all affiliations; the first is primary."
+        default_factory=list,
+        description="Replaces all affiliations; the first is primary. At most 200 (the"
+        " `RAPPORT_MAX_AFFILIATIONS_PER_PERSON` setting); more is a 422. Affiliations with"
+        " organisations you may not see are kept as they are, whether sent or not.",
     )
-    tags: list[str] = Field(default_factory=list, description="Replaces all tags.")
+    tags: list[str] = Field(
+        default_factory=list,
+        description="Replaces all tags. At most 100 (the `RAPPORT_MAX_TAGS_PER_RECORD` setting);"
+        " more is a 422.",
+    )
     owner_id: DbId | None = None
     team_id: DbId | None = None
     custom_fields: dict[str, Any] = Field(
@@ -263,7 +301,11 @@ class OrganizationIn(InputSchema):
     region: str | None = None
     postcode: str | None = None
     country: str | None = Field(None, description="ISO 3166 two-letter code.")
-    tags: list[str] = Field(default_factory=list, description="Replaces all tags.")
+    tags: list[str] = Field(
+        default_factory=list,
+        description="Replaces all tags. At most 100 (the `RAPPORT_MAX_TAGS_PER_RECORD` setting);"
+        " more is a 422.",
+    )
     owner_id: DbId | None = None
     team_id: DbId | None = None
     custom_fields: dict[str, Any] = Field(

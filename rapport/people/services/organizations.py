@@ -14,6 +14,7 @@ from rapport.core.errors import ValidationFailed
 from rapport.core.models import AuditAction
 from rapport.dedupe.keys import person_keys_refresh
 from rapport.people.custom_fields import clean_custom_fields
+from rapport.people.limits import check_limit
 from rapport.people.models import Organization, OrganizationSize, Person, RelationshipType
 from rapport.people.normalize import InvalidValue, clean_text, normalize_domain, normalize_phone
 from rapport.people.search import organization_search_text
@@ -65,6 +66,8 @@ def _apply_org(*, actor: User, org: Organization, data: Mapping[str, Any]) -> di
             errors.update(
                 exc.detail if isinstance(exc.detail, dict) else {"custom_fields": [exc.detail]}
             )
+    if "tags" in data:
+        check_limit("tags", data["tags"], errors)
     if not org.name:
         errors.setdefault("name", []).append("An organisation needs a name.")
     if errors:

@@ -17,6 +17,7 @@ from rapport.core.errors import ValidationFailed
 from rapport.core.models import AuditAction
 from rapport.dedupe.keys import person_keys_refresh
 from rapport.people.custom_fields import clean_custom_fields
+from rapport.people.limits import check_limit
 from rapport.people.models import (
     Affiliation,
     ConsentStatus,
@@ -81,9 +82,10 @@ def _apply_person(*, actor: User, person: Person, data: Mapping[str, Any]) -> di
         person.birthday = data["birthday"]
     assign_owner_team(actor=actor, record=person, data=data, errors=errors)
     related: dict[str, Any] = {}
-    if "emails" in data:
+    # Counted as sent, before the (costly) cleaning of a list too long to keep anyway.
+    if "emails" in data and check_limit("emails", data["emails"], errors):
         related["emails"] = clean_list(data["emails"], normalize_email, "emails", errors)
-    if "phones" in data:
+    if "phones" in data and check_limit("phones", data["phones"], errors):
         related["phones"] = clean_list(data["phones"], normalize_phone, "phones", errors)
     if "custom_fields" in data:
         try:
@@ -94,9 +96,9 @@ def _apply_person(*, actor: User, person: Person, data: Mapping[str, Any]) -> di
             errors.update(
                 exc.detail if isinstance(exc.detail, dict) else {"custom_fields": [exc.detail]}
             )
-    if "tags" in data:
+    if "tags" in data and check_limit("tags", data["tags"], errors):
         related["tags"] = data["tags"]
-    if "organizations" in data:
+    if "organizations" in data and check_limit("organizations", data["organizations"], errors):
         related["organizations"] = data["organizations"]
     if (
         not any((person.first_name, person.last_name))
@@ -109,7 +111,11 @@ def _apply_person(*, actor: User, person: Person, data: Mapping[str, Any]) -> di
     return related
 
 
-def _save_person_related(*, person: Person, related: Mapping[str, Any]) -> None:
+def _save_person_related(
+    *, person: Person, related: Mapping[str, Any], keep_org_ids: frozenset[int] = frozenset()
+) -> None:
+    """Replace the lists in ``related``; affiliations with ``keep_org_ids`` (organisations
+    the editor may not see) stay as they are, primary flag included."""
     if "emails" in related:
         person.emails.all().delete()
         PersonEmail.objects.bulk_create(
@@ -127,8 +133,9 @@ def _save_person_related(*, person: Person, related: Mapping[str, Any]) -> None:
     if "tags" in related:
         person.tags.set(tags_get_or_create(related["tags"]))
     if "organizations" in related:
-        person.affiliations.all().delete()
-        seen: set[int] = set()
+        person.affiliations.exclude(organization_id__in=keep_org_ids).delete()
+        kept_primary = bool(keep_org_ids) and person.affiliations.filter(is_primary=True).exists()
+        seen: set[int] = set(keep_org_ids)
         rows = []
         for i, item in enumerate(related["organizations"]):
             org_id = int(item["organization_id"])
@@ -139,7 +146,7 @@ def _save_person_related(*, person: Person, related: Mapping[str, Any]) -> None:
                         person=person,
                         organization_id=org_id,
                         role=clean_text(item.get("role", ""))[:150],
-                        is_primary=i == 0,
+                        is_primary=i == 0 and not kept_primary,
                     )
                 )
         Affiliation.objects.bulk_create(rows)
@@ -183,6 +190,20 @@ def _by_person(rows: Iterable[tuple[int, str]]) -> defaultdict[int, list[str]]:
     for person_id, value in rows:
         grouped[person_id].append(value)
     return grouped
+
+
+def _hidden_org_ids(actor: User, person: Person) -> frozenset[int]:
+    """The organisations ``person`` is linked to that ``actor`` may not see (an admin
+    linked them): an edit by ``actor`` keeps those affiliations as they are."""
+    from rapport.accounts.access import read_scope, visible_to
+
+    linked = set(person.affiliations.values_list("organization_id", flat=True))
+    if not linked or read_scope(actor) is None:
+        return frozenset()
+    seen = visible_to(Organization.objects.filter(pk__in=linked), actor).values_list(
+        "pk", flat=True
+    )
+    return frozenset(linked - set(seen))
 
 
 def _check_org_ids(actor: User, related: Mapping[str, Any]) -> None:
@@ -229,8 +250,13 @@ def person_update(
                              noun="person")  # fmt: skip
     before = _person_snapshot(person)
     related = _apply_person(actor=actor, person=person, data=data)
+    hidden = _hidden_org_ids(actor, person) if "organizations" in related else frozenset()
+    if hidden:  # sent back as read (or left out): either way they stay as they are
+        related["organizations"] = [
+            item for item in related["organizations"] if int(item["organization_id"]) not in hidden
+        ]
     _check_org_ids(actor, related)
-    _save_person_related(person=person, related=related)
+    _save_person_related(person=person, related=related, keep_org_ids=hidden)
     person_refresh_search(person)
     after = _person_snapshot(person)
     if save_changes(actor=actor, record=person, entity_type="person", before=before, after=after):

@@ -29,7 +29,6 @@ from rapport.people.models import (
     Organization,
     Person,
     RelationshipType,
-    Tag,
 )
 from rapport.people.saved_views import clean_query, saved_view_delete, saved_view_save
 from rapport.people.selectors import (
@@ -110,7 +109,6 @@ def _filter_choices(kind: ListKind, user: User, flt: ListFilter) -> dict[str, An
             User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
         ),
         "teams": list(Team.objects.all()),
-        "tags": list(Tag.objects.values_list("name", flat=True)),
         "stages": LifecycleStage.choices,
         "relationship_types": RelationshipType.choices,
         "consents": ConsentStatus.choices,
@@ -131,7 +129,7 @@ def _list_page(request: HttpRequest, kind: ListKind) -> HttpResponse:
     try:
         qs = kind.select(user=user, flt=flt)
         count, capped = capped_count(qs)
-        rows = list(with_list_relations(qs)[(page - 1) * size : page * size])
+        rows = list(with_list_relations(qs, user=user)[(page - 1) * size : page * size])
     except ValidationFailed as exc:
         errors = error_messages(exc)
         count, capped, rows = 0, False, []

@@ -36,6 +36,7 @@ from rapport.people.selectors import (
     organization_list,
     organization_people,
     person_detail,
+    still_visible,
 )
 from rapport.people.views.common import current_user, translate_errors
 
@@ -180,6 +181,22 @@ def _form_page(
     return render(request, template, {"form": form, "record": record}, status=status)
 
 
+def _saved(
+    request: HttpRequest, user: User, record: Person | Organization, verb: str
+) -> HttpResponse:
+    """After a committed create or change: the record's page, or — when the editor gave it
+    away and may no longer see it — the list, saying so (its page would be a 404)."""
+    is_person = isinstance(record, Person)
+    name = record.full_name if isinstance(record, Person) else record.name
+    if still_visible(user=user, record=record):
+        messages.success(request, f"{verb} {name}.")
+        detail = "people:person_detail" if is_person else "people:organization_detail"
+        return redirect(detail, pk=record.pk)
+    gone = "them: they now belong" if is_person else "it: it now belongs"
+    messages.success(request, f"{verb} {name}. You can no longer see {gone} to someone else.")
+    return redirect("people:person_list" if is_person else "people:organization_list")
+
+
 @translate_errors
 @require_http_methods(["GET", "POST"])
 def person_create_view(request: HttpRequest) -> HttpResponse:
@@ -191,8 +208,7 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
             request, form, lambda f: services.person_create(actor=user, data=f.to_service_data())
         )
         if person is not None:
-            messages.success(request, f"Added {person.full_name}.")
-            return redirect("people:person_detail", pk=person.pk)
+            return _saved(request, user, person, "Added")
     return _form_page(request, "people/person_form.html", form)
 
 
@@ -217,8 +233,7 @@ def person_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             actor=user, person=person, data=f.to_service_data(), expected_version=f.expected_version()
         ))  # fmt: skip
         if saved is not None:
-            messages.success(request, f"Saved {saved.full_name}.")
-            return redirect("people:person_detail", pk=pk)
+            return _saved(request, user, saved, "Saved")
     return _form_page(request, "people/person_form.html", form, person)
 
 
@@ -242,8 +257,7 @@ def organization_create_view(request: HttpRequest) -> HttpResponse:
             lambda f: services.organization_create(actor=user, data=f.to_service_data()),
         )
         if org is not None:
-            messages.success(request, f"Added {org.name}.")
-            return redirect("people:organization_detail", pk=org.pk)
+            return _saved(request, user, org, "Added")
     return _form_page(request, "people/organization_form.html", form)
 
 
@@ -261,8 +275,7 @@ def organization_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             actor=user, organization=org, data=f.to_service_data(), expected_version=f.expected_version()
         ))  # fmt: skip
         if saved is not None:
-            messages.success(request, f"Saved {saved.name}.")
-            return redirect("people:organization_detail", pk=pk)
+            return _saved(request, user, saved, "Saved")
     return _form_page(request, "people/organization_form.html", form, org)
 
 

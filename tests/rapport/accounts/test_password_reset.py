@@ -98,3 +98,49 @@ def test_the_answer_does_not_tell_who_has_an_account_and_mail_is_capped(
 def test_a_malformed_address_is_refused_on_the_form(client: Client, workspace: Any) -> None:
     page = client.post(reverse("accounts:password_reset"), {"email": "not an address"})
     assert page.status_code == 200 and "Enter a valid email address" in page.text
+
+
+@pytest.fixture
+def queued() -> Any:
+    """The real job queue (not run inline), empty at the start."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = False
+    HUEY.flush()
+    yield HUEY
+    if not HUEY.immediate:
+        HUEY.flush()
+    HUEY.immediate = True
+
+
+def test_the_request_only_queues_the_mail_and_the_worker_sends_it(
+    client: Client,
+    workspace: Any,
+    smtp_sink: Any,  # noqa: F811
+    queued: Any,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # When a known and an unknown address ask for a reset
+    asked = {}
+    for email in ("rita@example.com", "nobody@example.com"):
+        with CaptureQueriesContext(connection) as queries:
+            answer = client.post(reverse("accounts:password_reset"), {"email": email})
+        assert answer["Location"] == reverse("accounts:password_reset_done")
+        # the statements, without the values in them (the address's digest, the time)
+        asked[email] = [re.sub(r"'[^']*'|[\d.]+", "?", q["sql"]) for q in queries.captured_queries]
+    # Then both did the same work: no account looked up, no mail sent during the request
+    assert asked["rita@example.com"] == asked["nobody@example.com"]
+    assert not any("accounts_user" in sql for sql in asked["rita@example.com"])
+    time.sleep(0.2)
+    assert smtp_sink.received == []
+    # And each is a job for the worker, which sends the one mail there is to send
+    assert queued.pending_count() == 2
+    jobs = [queued.dequeue() for _ in range(2)]
+    queued.immediate = True  # run them here, in the test's transaction (a worker would close it)
+    for job in jobs:
+        queued.execute(job)
+    (mail,) = _mails(smtp_sink, 1)
+    assert mail.rcpt_tos == ["rita@example.com"]
+    assert "/accounts/password/reset/" in mail.message.get_content()

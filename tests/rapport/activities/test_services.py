@@ -60,6 +60,17 @@ def test_a_note_mentioning_a_colleague_notifies_them_once(workspace: Any, make_p
     assert list(Notification.objects.values_list("user__username", "kind")) == [("rita", "mention")]
 
 
+def test_a_user_name_in_a_link_or_code_notifies_nobody(workspace: Any, make_person: Any) -> None:
+    person = make_person()
+
+    activity_log(
+        actor=workspace.rep, kind="note",
+        data={"body": "See [the page](https://example.com/@rita/x) and `@rita`", "people": [person.pk]},
+    )  # fmt: skip
+
+    assert not Notification.objects.exists()
+
+
 def test_logging_on_a_record_you_cannot_see_is_refused(workspace: Any, make_person: Any) -> None:
     person = make_person(actor=workspace.other_rep)
 

@@ -12,8 +12,8 @@ from django.test import Client
 
 
 @pytest.fixture
-def schema(db: Any) -> dict[str, Any]:
-    response = Client().get("/api/v1/openapi.json")
+def schema(workspace: Any, api_as: Any) -> dict[str, Any]:
+    response = api_as(workspace.viewer).get("/api/v1/openapi.json")
     assert response.status_code == 200
     return response.json()
 
@@ -77,8 +77,10 @@ def test_both_ways_of_authenticating_are_declared(schema: dict[str, Any]) -> Non
     assert ("apiKey", "cookie") in kinds
 
 
-def test_the_docs_page_loads_only_vendored_assets(db: Any) -> None:
-    response = Client().get("/api/v1/docs")
+def test_the_docs_page_loads_only_vendored_assets(workspace: Any) -> None:
+    client = Client()
+    client.force_login(workspace.viewer)
+    response = client.get("/api/v1/docs")
     assert response.status_code == 200
     html = response.content.decode()
     assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in html
@@ -139,3 +141,38 @@ def test_fields_a_write_refuses_empty_or_null_say_so(schema: dict[str, Any]) -> 
     assert "anyOf" not in components["PersonIn"]["properties"]["lifecycle_stage"]  # no null
     assert components["TaskCreate"]["properties"]["title"]["minLength"] == 1
     assert components["CustomFieldCreate"]["properties"]["key"]["pattern"].startswith("^[A-Za-z]")
+
+
+def test_writes_document_the_answer_for_a_record_given_away(schema: dict[str, Any]) -> None:
+    # A create or change that leaves the record out of the caller's sight still succeeds:
+    # the schema says which shape comes back then (issue 10 item 6).
+    for path, method, status in (
+        ("/api/v1/people", "post", "201"),
+        ("/api/v1/people/{person_id}", "patch", "200"),
+        ("/api/v1/organizations", "post", "201"),
+        ("/api/v1/organizations/{organization_id}", "patch", "200"),
+    ):
+        shape = schema["paths"][path][method]["responses"][status]["content"]["application/json"]
+        refs = {option["$ref"].rsplit("/", 1)[-1] for option in shape["schema"]["anyOf"]}
+        assert "OutOfSightOut" in refs, (path, method)
+    gone = schema["components"]["schemas"]["OutOfSightOut"]["properties"]
+    assert set(gone) == {"id", "visible", "detail"}
+
+
+def test_the_docs_and_the_schema_need_a_login_or_a_token(
+    workspace: Any, api_as: Any, settings: Any
+) -> None:
+    anonymous = Client()
+    # Given nobody signed in: the schema is a 401 in JSON, the docs page leads to sign in
+    refused = anonymous.get("/api/v1/openapi.json")
+    assert refused.status_code == 401 and "Sign in" in refused.json()["detail"]
+    docs = anonymous.get("/api/v1/docs")
+    assert docs.status_code == 302 and docs["Location"].startswith("/accounts/login/?next=")
+    # A wrong token is no better; a real one reads the schema
+    wrong = Client(headers={"Authorization": "Bearer rpt_not-a-token"})
+    assert wrong.get("/api/v1/openapi.json").status_code == 401
+    assert api_as(workspace.viewer).get("/api/v1/openapi.json").status_code == 200
+    # And a workspace that wants its API docs public can say so
+    settings.RAPPORT = {**settings.RAPPORT, "API_DOCS_PUBLIC": True}
+    assert anonymous.get("/api/v1/openapi.json").status_code == 200
+    assert anonymous.get("/api/v1/docs").status_code == 200

@@ -51,8 +51,9 @@ def test_a_template_arrives_merged_with_headers_and_a_working_unsubscribe_link(
     assert link in received.text()
     # And it is on Ana's timeline
     assert ActivityLink.objects.filter(person=ana, kind="email_out").count() == 1
-    # When Ana follows the link (no login)
-    response = client.get(urlparse(link).path)
+    # When Ana follows the link (no login) and confirms
+    assert client.get(urlparse(link).path).status_code == 200
+    response = client.post(urlparse(link).path)
     # Then her consent is withdrawn, by the unsubscribe link, with an audit event
     assert response.status_code == 200 and b"unsubscribed" in response.content
     ana.refresh_from_db()

@@ -27,3 +27,21 @@ def test_every_response_carries_a_content_security_policy(
     assert policy["default-src"] == "'self'" and policy["object-src"] == "'none'"
     assert policy["frame-ancestors"] == "'none'" and policy["form-action"] == "'self'"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/people/", "/api/v1/people", "/import-export/export/people.csv", "/people/?page=2"],
+)
+def test_personal_data_is_never_kept_in_a_cache(client: Client, workspace: Any, path: str) -> None:
+    client.force_login(workspace.rep)
+    response = client.get(path)
+    assert response.status_code == 200, path
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_static_files_keep_their_own_caching(workspace: Any, settings: Any) -> None:
+    settings.WHITENOISE_USE_FINDERS = True  # serve from the source folders, as in development
+    response = Client().get(settings.STATIC_URL + "vendor/swagger-ui/swagger-ui.css")
+    assert response.status_code == 200
+    assert "no-store" not in response.headers.get("Cache-Control", "")

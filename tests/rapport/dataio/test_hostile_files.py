@@ -170,6 +170,45 @@ def test_a_corrupt_xlsx_is_a_clear_error(workspace: Any) -> None:
     assert "XLSX" in str(exc.value.detail)
 
 
+def test_an_xlsx_zip_bomb_is_refused_before_it_is_parsed(workspace: Any) -> None:
+    """A sheet whose shared strings unpack to 1,000 times the file's size (a 20 KB file
+    holding a 20 MB string) is refused at upload, with the reason, before openpyxl
+    loads those strings into the web process."""
+    import tracemalloc
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["First Name", "Email"])
+    sheet.append(["BOMB", "bomb@mail.example.com"])
+    saved = io.BytesIO()
+    book.save(saved)
+    # The huge text written in by hand (openpyxl itself caps a cell's text)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(saved) as src, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for entry in src.infolist():
+            data = src.read(entry)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"BOMB", b"A" * 20_000_000)
+            out.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED)
+    content = buffer.getvalue()
+    assert len(content) < 100_000
+    assert max(e.file_size for e in zipfile.ZipFile(io.BytesIO(content)).infolist()) > 20e6
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValidationFailed) as exc:
+            upload(workspace.rep, content, name="people.xlsx")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "zip bomb" in str(exc.value.detail)
+    assert peak < 5_000_000  # the 20 MB string was never unpacked
+    assert not ImportJob.objects.exists()
+
+
 def test_a_bad_row_never_changes_the_record_it_matches(workspace: Any, existing: Any) -> None:
     text = HEADER + "Anna,Souza,ana@mail.example.com\n"
     job = run(workspace.rep, text, mapping={"Last name": "birthday"})

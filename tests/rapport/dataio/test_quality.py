@@ -58,3 +58,22 @@ def test_quality_page(client: Client, workspace: Any, people: None) -> None:
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-metric="invalid-emails">1<' in html and "Completeness" in html
+
+
+def test_cached_report_follows_a_visibility_change(workspace: Any, people: None) -> None:
+    # Given rick has seen the report under team visibility (his team's three people)
+    from rapport.accounts.models import User
+    from rapport.accounts.services import workspace_set_visibility
+
+    rick = User.objects.get(pk=workspace.rep.pk)
+    rita_person = Person.objects.filter(first_name="C").get()
+    Person.objects.filter(pk=rita_person.pk).update(owner=workspace.rep2)
+    assert quality_report(user=rick).total == 3
+    # When the admin switches the workspace to private
+    workspace_set_visibility(visibility="private")
+    # Then rick's next report (a new request, so a fresh user) counts only his own people
+    rick = User.objects.get(pk=workspace.rep.pk)
+    assert quality_report(user=rick).total == 2
+    # and switching back shows the team's again
+    workspace_set_visibility(visibility="team")
+    assert quality_report(user=User.objects.get(pk=workspace.rep.pk)).total == 3

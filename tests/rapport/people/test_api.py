@@ -44,7 +44,13 @@ def test_a_rep_creates_a_person_with_everything_and_reads_it_back(
     assert body["phones"] == ["+442079460958"]
     assert body["tags"] == ["newsletter", "vip"]
     assert body["organizations"] == [
-        {"organization_id": acme.pk, "name": "Acme Bakery", "role": "CTO", "is_primary": True}
+        {
+            "organization_id": acme.pk,
+            "name": "Acme Bakery",
+            "visible": True,
+            "role": "CTO",
+            "is_primary": True,
+        }
     ]
     assert body["owner_id"] == workspace.rep.pk
     assert body["team_id"] == workspace.north.pk

@@ -46,3 +46,23 @@ class Case:
     effect: Callable[[World], bool] | None = field(default=None)
     # Logging out ends at the login page by design.
     ends_at_login: bool = False
+
+
+@dataclass(frozen=True)
+class GiveAway:
+    """A write by rick (rep, North) that leaves the record out of his sight: he gives it to
+    rita (his team-mate) under *private* visibility, or also clears its team under *team*.
+
+    The write commits, so it must answer as a success (``status``) — never a 404 — and
+    ``committed`` must hold afterwards. API answers carry only ``{id, visible: false,
+    detail}``; pages redirect to the list with a message.
+    """
+
+    name: str
+    visibility: str
+    api: bool
+    method: str
+    url: Callable[[World], str]
+    data: Callable[[World], dict[str, Any]]
+    status: int
+    committed: Callable[[World], bool]

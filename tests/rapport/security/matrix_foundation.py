@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from rapport.people.models import CustomFieldDefinition, SavedView
+from django.urls import reverse
+
+from rapport.people.models import CustomFieldDefinition, Organization, Person, SavedView
 from tests.rapport.security.matrix import (
     ADMIN,
     EDITS_RECORD,
@@ -13,6 +15,7 @@ from tests.rapport.security.matrix import (
     SEES_RECORD,
     WRITERS,
     Case,
+    GiveAway,
     World,
 )
 
@@ -136,6 +139,9 @@ PAGES: dict[str, list[Case]] = {
         )
     ],
     "people:search": [Case("GET", frozenset(EVERYONE), data=lambda w: {"q": "ana"})],
+    "people:tag_options": [
+        Case("GET", frozenset(EVERYONE), data=lambda w: {"entity": "person", "tag": "v"})
+    ],
     "people:custom_field_list": [
         Case("GET", frozenset(ADMIN)),
         Case(
@@ -218,3 +224,81 @@ def API_PATH_PARAMS(world: World) -> dict[str, Any]:
         "user_id": world.users["rep"].pk,
         "team_id": world.teams["north"].pk,
     }
+
+
+# --- writes that give the record away (issue 10 item 6) -------------------------------------
+
+
+def _rita(w: World) -> int:
+    return int(w.users["rep2"].pk)
+
+
+def _away(w: World, visibility: str, api: bool) -> dict[str, Any]:
+    """Owner rita; under team visibility also no team. API ids or form values."""
+    if api:
+        return {"owner_id": _rita(w)} | ({"team_id": None} if visibility == "team" else {})
+    team = w.teams["north"].pk if visibility == "private" else ""
+    return {"owner": _rita(w), "team": team}
+
+
+def _one_created(model: type[Person] | type[Organization], **match: Any) -> Any:
+    def check(w: World) -> bool:
+        rows = model.objects.filter(**match)
+        return rows.count() == 1 and rows.get().owner_id == _rita(w)
+
+    return check
+
+
+def _person_given(w: World) -> bool:
+    now = Person.objects.get(pk=w.person.pk)
+    return now.owner_id == _rita(w) and now.version == w.person.version + 1
+
+
+def _org_given(w: World) -> bool:
+    now = Organization.objects.get(pk=w.org.pk)
+    return now.owner_id == _rita(w) and now.version == w.org.version + 1
+
+
+PERSON_FORM = {"first_name": "Ana", "lifecycle_stage": "prospect", "email_consent": "unknown"}
+ORG_FORM = {"name": "Matrix Org", "relationship_type": "prospect"}
+
+
+def _give_away_cases() -> list[GiveAway]:
+    cases = []
+    for vis in ("private", "team"):
+        cases += [
+            GiveAway(f"api-create-person-{vis}", vis, True, "POST", lambda w: "/api/v1/people",
+                     lambda w, v=vis: {"first_name": "Given", **_away(w, v, True)}, 201,
+                     _one_created(Person, first_name="Given")),
+            GiveAway(f"api-patch-person-{vis}", vis, True, "PATCH",
+                     lambda w: f"/api/v1/people/{w.person.pk}",
+                     lambda w, v=vis: _away(w, v, True), 200, _person_given),
+            GiveAway(f"api-create-org-{vis}", vis, True, "POST", lambda w: "/api/v1/organizations",
+                     lambda w, v=vis: {"name": "Given Org", **_away(w, v, True)}, 201,
+                     _one_created(Organization, name="Given Org")),
+            GiveAway(f"api-patch-org-{vis}", vis, True, "PATCH",
+                     lambda w: f"/api/v1/organizations/{w.org.pk}",
+                     lambda w, v=vis: _away(w, v, True), 200, _org_given),
+            GiveAway(f"page-create-person-{vis}", vis, False, "POST",
+                     lambda w: reverse("people:person_create"),
+                     lambda w, v=vis: {**PERSON_FORM, "first_name": "Given", **_away(w, v, False)},
+                     302, _one_created(Person, first_name="Given")),
+            GiveAway(f"page-edit-person-{vis}", vis, False, "POST",
+                     lambda w: reverse("people:person_edit", kwargs={"pk": w.person.pk}),
+                     lambda w, v=vis: {**PERSON_FORM, "version": w.person.version,
+                                      **_away(w, v, False)},
+                     302, _person_given),
+            GiveAway(f"page-create-org-{vis}", vis, False, "POST",
+                     lambda w: reverse("people:organization_create"),
+                     lambda w, v=vis: {**ORG_FORM, "name": "Given Org", **_away(w, v, False)},
+                     302, _one_created(Organization, name="Given Org")),
+            GiveAway(f"page-edit-org-{vis}", vis, False, "POST",
+                     lambda w: reverse("people:organization_edit", kwargs={"pk": w.org.pk}),
+                     lambda w, v=vis: {**ORG_FORM, "version": w.org.version,
+                                      **_away(w, v, False)},
+                     302, _org_given),
+        ]  # fmt: skip
+    return cases
+
+
+GIVE_AWAY = _give_away_cases()
