@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from rapport.accounts.models import User
 from rapport.activities.models import Activity, ActivityKind, Task, TaskStatus, UserPreference
+from rapport.core.params import id_or_none
 
 PRODID = "-//Rapport//Rapport CRM//EN"
 MEETING_DEFAULT = timedelta(minutes=30)
@@ -122,10 +123,10 @@ def feed_token(preference: UserPreference) -> str:
 
 
 def user_for_token(token: str) -> User | None:
-    user_id, _, _ = token.partition(".")
-    if not user_id.isdigit():
+    user_id = id_or_none(token.partition(".")[0])
+    if user_id is None:
         return None
-    preference = UserPreference.objects.select_related("user").filter(user_id=int(user_id)).first()
+    preference = UserPreference.objects.select_related("user").filter(user_id=user_id).first()
     if preference is None or not preference.calendar_salt or not preference.user.is_active:
         return None
     if not hmac.compare_digest(feed_token(preference), token):

@@ -24,6 +24,7 @@ from rapport.activities.markdown import mentioned_usernames
 from rapport.activities.models import HAND_LOGGED, Activity, ActivityKind, ActivityLink, Task
 from rapport.activities.notify import notification_create
 from rapport.core.errors import NotFound, PermissionDenied, StaleVersion, ValidationFailed
+from rapport.core.params import id_or_none
 from rapport.core.text import strip_nul, strip_nul_deep
 from rapport.people.models import Organization, Person
 
@@ -148,8 +149,11 @@ def visible_records(
 
     Naming a record one may not see is answered as asking for it would be: not found.
     """
-    people = list(visible_to(Person.objects.filter(pk__in=set(person_ids)), user))
-    orgs = list(visible_to(Organization.objects.filter(pk__in=set(org_ids)), user))
+    # An id no row can have (not a number, or past 2⁶³) is simply not found.
+    valid_people = {i for i in map(id_or_none, person_ids) if i is not None}
+    valid_orgs = {i for i in map(id_or_none, org_ids) if i is not None}
+    people = list(visible_to(Person.objects.filter(pk__in=valid_people), user))
+    orgs = list(visible_to(Organization.objects.filter(pk__in=valid_orgs), user))
     if len(people) != len(set(person_ids)):
         raise NotFound("One of these people does not exist, or you may not see them.")
     if len(orgs) != len(set(org_ids)):

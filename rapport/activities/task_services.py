@@ -23,6 +23,7 @@ from rapport.activities.models import Priority, Recurrence, Task, TaskStatus
 from rapport.activities.notify import notification_create
 from rapport.activities.services import visible_records
 from rapport.core.errors import PermissionDenied, StaleVersion, ValidationFailed
+from rapport.core.params import id_or_none
 
 TASK_FIELDS = ("title", "notes", "due_at", "priority", "recurrence")
 
@@ -61,10 +62,7 @@ def _assignee(actor: User, value: Any) -> User:
 
 
 def _int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
+    return id_or_none(value) or 0
 
 
 def _clean(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:

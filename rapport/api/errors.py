@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from rapport.api.parser import UnacceptableBody
 from rapport.api.ratelimit import RateLimited
 from rapport.core.errors import RapportError, ValidationFailed
 
@@ -66,7 +69,16 @@ def install_error_handlers(api: NinjaAPI, *, body_params: set[str]) -> None:
 
     def on_http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         assert isinstance(exc, HttpError)
+        cause = exc.__cause__  # ninja wraps the parser's error in "Cannot parse request body"
+        if isinstance(cause, UnacceptableBody):
+            if cause.status == 422:
+                return respond(request, {NON_FIELD: [str(cause)]}, 422)
+            return respond(request, str(cause), cause.status)
         return respond(request, str(exc), exc.status_code)
+
+    def on_body_too_big(request: HttpRequest, exc: Any) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return respond(request, f"The request body is larger than the limit of {limit} bytes.", 413)
 
     def on_not_found(request: HttpRequest, exc: Any) -> HttpResponse:
         return respond(request, "Not found.", 404)
@@ -77,3 +89,4 @@ def install_error_handlers(api: NinjaAPI, *, body_params: set[str]) -> None:
     api.add_exception_handler(RateLimited, on_rate_limited)
     api.add_exception_handler(HttpError, on_http_error)
     api.add_exception_handler(Http404, on_not_found)
+    api.add_exception_handler(RequestDataTooBig, on_body_too_big)

@@ -6,13 +6,14 @@ Docs: /api/v1/docs (Swagger UI from vendored files); schema: /api/v1/openapi.jso
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import NinjaAPI, Router
+from ninja import Router
 
 from rapport.accounts.api import router as accounts_router
 from rapport.activities.api import router as activities_router
 from rapport.api.auth import BearerTokenAuth, SessionUserAuth
 from rapport.api.docs import VendoredSwagger, docs_access
 from rapport.api.errors import install_error_handlers
+from rapport.api.openapi import RapportAPI
 from rapport.api.parser import TextSafeParser
 from rapport.campaigns.api import router as campaigns_router
 from rapport.core.errors import NotFound
@@ -43,7 +44,7 @@ These docs and `/api/v1/openapi.json` need a login or a token (unless the worksp
 `RAPPORT_API_DOCS_PUBLIC=true`).
 """
 
-api = NinjaAPI(
+api = RapportAPI(
     title="Rapport API",
     version="1",
     description=DESCRIPTION,

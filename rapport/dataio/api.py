@@ -15,7 +15,8 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from rapport.api.auth import current_user
-from rapport.api.schemas import ErrorOut
+from rapport.api.schemas import ErrorOut, JsonObject
+from rapport.api.types import JsonBool
 from rapport.core.errors import ValidationFailed
 from rapport.dataio.models import ImportJob
 from rapport.dataio.services import (
@@ -29,7 +30,7 @@ router = Router(tags=["imports"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
-class ImportIn(Schema):
+class ImportIn(JsonObject):
     entity: str = Field("person", description="person or organization")
     filename: str = Field("import.csv", description="Its extension helps tell the format")
     content_base64: str = Field(description="The file's bytes, base64-encoded")
@@ -38,7 +39,7 @@ class ImportIn(Schema):
     mapping: dict[str, str] | None = Field(
         None, description="Column → field; omitted columns are skipped. Default: the suggestions."
     )
-    dry_run: bool = False
+    dry_run: JsonBool = False
     source: str = "import"
     region: str = ""
 

@@ -4,14 +4,13 @@ record before creating or changing it. The review, scan and merge operations are
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from pydantic import ConfigDict
 
 from rapport.api.auth import current_user
-from rapport.api.schemas import ErrorOut
+from rapport.api.schemas import ErrorOut, JsonObject
+from rapport.api.types import ApiDate, CheckLimit, DbId, Score
 from rapport.core.errors import ValidationFailed
 from rapport.dedupe.api_merge import router as merge_router
 from rapport.dedupe.api_review import router as review_router
@@ -25,18 +24,18 @@ CHECK_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429:
 
 
 class OrganizationRef(Schema):
-    organization_id: int
+    organization_id: DbId
     role: str = ""
 
 
-class PersonCheckIn(Schema):
+class PersonCheckIn(JsonObject):
     """The fields of the person you are about to create (or change), as for POST /people."""
 
     # The whole body of a POST /people may be sent as is: fields the check does not use
     # (tags, owner_id, …) are ignored rather than refused.
     model_config = ConfigDict(extra="ignore")
 
-    person_id: int | None = Field(
+    person_id: DbId | None = Field(
         None, description="When changing an existing person: their id (left out of the answer)."
     )
     first_name: str = ""
@@ -46,10 +45,10 @@ class PersonCheckIn(Schema):
     street: str = ""
     postcode: str = ""
     city: str = ""
-    birthday: dt.date | None = None
+    birthday: ApiDate | None = None
     organizations: list[OrganizationRef] = Field(default_factory=list)
-    threshold: float = Field(CHECK_THRESHOLD, ge=0, le=1, description="Lowest score to report.")
-    limit: int = Field(5, ge=1, le=20)
+    threshold: Score = Field(CHECK_THRESHOLD, description="Lowest score to report.")
+    limit: CheckLimit = 5
 
 
 def _check(
@@ -93,13 +92,13 @@ def check_person(request: HttpRequest, payload: PersonCheckIn) -> dict[str, obje
     return _check(request, Entity.PERSON, profile, payload.person_id, payload)
 
 
-class OrganizationCheckIn(Schema):
+class OrganizationCheckIn(JsonObject):
     """The fields of the organisation you are about to create (or change), as for
     POST /organizations (other fields are ignored)."""
 
     model_config = ConfigDict(extra="ignore")
 
-    organization_id: int | None = Field(
+    organization_id: DbId | None = Field(
         None, description="When changing an existing organisation: its id (left out)."
     )
     name: str = Field("", description='Legal forms do not matter: "Acme GmbH" finds "ACME".')
@@ -110,8 +109,8 @@ class OrganizationCheckIn(Schema):
     street: str = ""
     postcode: str = ""
     city: str = ""
-    threshold: float = Field(CHECK_THRESHOLD, ge=0, le=1, description="Lowest score to report.")
-    limit: int = Field(5, ge=1, le=20)
+    threshold: Score = Field(CHECK_THRESHOLD, description="Lowest score to report.")
+    limit: CheckLimit = 5
 
 
 class OrganizationCandidateOut(Schema):

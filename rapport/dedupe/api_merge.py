@@ -12,7 +12,8 @@ from rapport.accounts.access import access_record
 from rapport.accounts.models import User
 from rapport.api.auth import current_user
 from rapport.api.concurrency import etag_for, expected_version
-from rapport.api.schemas import ErrorOut
+from rapport.api.schemas import ErrorOut, JsonObject
+from rapport.api.types import DbId, JsonInt
 from rapport.dedupe.merge import merge_undo, organization_merge, person_merge
 from rapport.dedupe.merge.fields import (
     DUPLICATE,
@@ -38,14 +39,14 @@ WRITE_ERRORS = {
 }
 
 
-class MergeIn(Schema):
-    duplicate_id: int = Field(description="The record merged away (it goes to the trash).")
+class MergeIn(JsonObject):
+    duplicate_id: DbId = Field(description="The record merged away (it goes to the trash).")
     fields: dict[str, Literal["survivor", "duplicate"]] = Field(
         default_factory=dict,
         description='Which side each field group comes from, e.g. {"name": "duplicate"}; '
         "a group left out takes the most recent non-empty value.",
     )
-    duplicate_version: int | None = Field(
+    duplicate_version: JsonInt | None = Field(
         None, description="The duplicate's version you reviewed; 412 if it changed since."
     )
 

@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from rapport.api.auth import current_user
 from rapport.api.pagination import paginate
-from rapport.api.schemas import ErrorOut
+from rapport.api.schemas import ErrorOut, JsonObject
 from rapport.dedupe.api_selectors import (
     cluster_detail,
     cluster_list,
@@ -70,7 +70,7 @@ class ClusterPage(Schema):
     next: str | None
 
 
-class ScanIn(Schema):
+class ScanIn(JsonObject):
     entity: EntityName = Field(description="Scan people or organisations.")
 
 

@@ -13,6 +13,7 @@ from rapport.api.auth import current_user
 from rapport.api.concurrency import etag_for, expected_version, not_modified_response
 from rapport.api.pagination import paginate
 from rapport.api.schemas import ErrorOut
+from rapport.api.types import JsonBool, non_blank, not_null
 from rapport.insights.models import ModelRun, Segment
 from rapport.insights.portfolio import recent_runs
 from rapport.insights.selectors import segment_get, segment_people, segments_for
@@ -61,10 +62,10 @@ class SegmentIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = None
+    name: str | None = non_blank()
     entity: Literal["person", "organization"] | None = None
-    shared: bool | None = Field(None, description="Managers and admins only.")
-    definition: list[Condition] | None = Field(None, description="Conditions, all must hold.")
+    shared: JsonBool | None = Field(None, description="Managers and admins only.")
+    definition: list[Condition] | None = not_null("Conditions, all must hold.")
 
     def to_service_data(self) -> dict[str, Any]:
         return self.model_dump(exclude_unset=True)

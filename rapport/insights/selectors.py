@@ -9,6 +9,7 @@ from django.db.models import Model, Q, QuerySet
 from rapport.accounts.access import visible_to
 from rapport.accounts.models import User
 from rapport.core.errors import NotFound, ValidationFailed
+from rapport.core.params import parse_id
 from rapport.insights.models import CustomerScore, Segment
 from rapport.insights.segments import clean_definition, compile_conditions
 from rapport.people.models import Affiliation, Organization, Person
@@ -76,10 +77,7 @@ def segment_people(*, segment: Segment, user: User | None) -> QuerySet[Person]:
 
 def segment_filter(qs: QuerySet[M], *, user: User, segment_id: str) -> QuerySet[M]:
     """The people/organisation lists' ``?segment=<id>``: only the segment's members."""
-    try:
-        pk = int(segment_id)
-    except ValueError as exc:
-        raise ValidationFailed({"segment": [f"{segment_id!r} is not a valid id."]}) from exc
+    pk = parse_id(segment_id, field="segment")
     segment = segments_for(user=user).filter(pk=pk).first()
     if segment is None:
         raise ValidationFailed({"segment": ["No such segment, or you may not use it."]})

@@ -16,6 +16,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from rapport.accounts.models import Team, User
+from rapport.core.params import MAX_INT
 from rapport.people.models import (
     ConsentStatus,
     CustomFieldDefinition,
@@ -384,7 +385,7 @@ class CustomFieldForm(forms.Form):
     )
     required = forms.BooleanField(required=False)
     position = forms.IntegerField(
-        min_value=0, initial=0, required=False, help_text="Lower comes first."
+        min_value=0, max_value=MAX_INT, initial=0, required=False, help_text="Lower comes first."
     )
 
     FIXED = ("entity", "key", "field_type")

@@ -29,6 +29,7 @@ from django.db.models.functions import Lower
 from rapport.accounts.access import read_scope, visible_to
 from rapport.accounts.models import User
 from rapport.core.errors import ValidationFailed
+from rapport.core.params import parse_id
 from rapport.people.custom_fields import coerce_value, definitions_for
 from rapport.people.models import (
     Affiliation,
@@ -97,10 +98,7 @@ class ListFilter:
 
 
 def _int_param(name: str, value: str) -> int:
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise ValidationFailed({name: [f"{value!r} is not a valid id."]}) from exc
+    return parse_id(value, field=name)
 
 
 def _apply_common(qs: QuerySet[Any], flt: ListFilter, user: User, entity: str) -> QuerySet[Any]:

@@ -14,6 +14,7 @@ from rapport.api.auth import current_user
 from rapport.api.concurrency import etag_for, expected_version, not_modified_response
 from rapport.api.pagination import paginate
 from rapport.api.schemas import ErrorOut
+from rapport.api.types import ApiDate, DbId, QueryId
 from rapport.sales.models import Order, OrderStatus
 from rapport.sales.selectors import OrderFilter, order_detail, order_list
 from rapport.sales.services import order_create, order_delete, order_update
@@ -25,8 +26,8 @@ WRITE_ERRORS = {**ERRORS, 409: ErrorOut, 412: ErrorOut}
 
 
 class OrderListParams(Schema):
-    person: int | None = Field(None, description="Orders of this person id.")
-    organization: int | None = Field(None, description="Orders of this organisation id.")
+    person: QueryId | None = Field(None, description="Orders of this person id.")
+    organization: QueryId | None = Field(None, description="Orders of this organisation id.")
     date_from: dt.date | None = Field(None, description="Ordered on or after (YYYY-MM-DD).")
     date_to: dt.date | None = Field(None, description="Ordered on or before (YYYY-MM-DD).")
     status: OrderStatus | None = None
@@ -75,7 +76,7 @@ class OrderPage(Schema):
 class OrderLineIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    product_id: int | None = None
+    product_id: DbId | None = None
     sku: str | None = None
     description: str = ""
     quantity: Decimal = Decimal(1)
@@ -87,9 +88,9 @@ class OrderIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    person_id: int | None = Field(None, description="The customer: a person id…")
-    organization_id: int | None = Field(None, description="…or an organisation id (not both).")
-    ordered_at: dt.date | None = None
+    person_id: DbId | None = Field(None, description="The customer: a person id…")
+    organization_id: DbId | None = Field(None, description="…or an organisation id (not both).")
+    ordered_at: ApiDate | None = None
     amount: Decimal | None = Field(None, description="Defaults to the sum of the lines.")
     currency: str | None = Field(None, description="ISO 4217, e.g. EUR.")
     status: OrderStatus | None = None

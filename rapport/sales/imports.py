@@ -25,6 +25,7 @@ from rapport.accounts.models import User
 from rapport.core.audit import audit_record_many, diff_snapshots
 from rapport.core.errors import ValidationFailed
 from rapport.core.models import AuditAction
+from rapport.core.params import id_or_none
 from rapport.people.models import Person, PersonEmail
 from rapport.people.normalize import InvalidValue, normalize_email
 from rapport.sales.models import Order
@@ -100,7 +101,7 @@ def _customer_ids(key: CustomerKey, values: set[str], user: User | None) -> dict
         emails = PersonEmail.objects.filter(email__in=values, person__in=people)
         found = {e.email: e.person for e in emails.select_related("person")}
     elif key == "person_id":
-        ids = [int(v) for v in values if v.isdigit()]
+        ids = [i for i in map(id_or_none, values) if i is not None]
         found = {str(p.pk): p for p in people.filter(pk__in=ids)}
     else:
         found = {str(p.custom_fields.get("external_id")): p for p in

@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from rapport.accounts.access import visible_to
 from rapport.accounts.models import User
 from rapport.core.errors import NotFound, ValidationFailed
+from rapport.core.params import id_or_none
 from rapport.people.models import Organization, Person
 from rapport.sales.models import Order, OrderStatus
 
@@ -50,11 +51,10 @@ class OrderFilter:
             raw = str(params.get(name) or "").strip()
             if not raw:
                 return None
-            try:
-                return int(raw)
-            except ValueError:
-                errors[name] = [f"{raw!r} is not a valid id."]
-                return None
+            number = id_or_none(raw)
+            if number is None:
+                errors[name] = [f"{raw[:40]!r} is not a valid id."]
+            return number
 
         def date(name: str) -> dt.date | None:
             raw = str(params.get(name) or "").strip()

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from rapport.accounts.access import can_write
 from rapport.core.errors import ValidationFailed
+from rapport.core.params import page_number
 from rapport.people.selectors import capped_count, organization_detail, person_detail
 from rapport.people.views.common import (
     current_user,
@@ -31,10 +32,7 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 def order_list_view(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     errors: list[str] = []
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = page_number(request.GET.get("page"))
     try:
         flt = OrderFilter.from_params(request.GET)
         qs = order_list(user=user, flt=flt)

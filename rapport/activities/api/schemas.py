@@ -9,6 +9,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from rapport.activities.models import ActivityKind, Priority, Recurrence, TaskStatus
+from rapport.api.types import NON_BLANK, ApiDateTime, DbId, Minutes, QueryId, non_blank
 
 
 class InputSchema(Schema):
@@ -46,8 +47,8 @@ class ActivityPage(Schema):
 
 
 class ActivityListParams(Schema):
-    person: int | None = Field(None, description="The timeline of this person.")
-    organization: int | None = Field(None, description="The timeline of this organisation.")
+    person: QueryId | None = Field(None, description="The timeline of this person.")
+    organization: QueryId | None = Field(None, description="The timeline of this organisation.")
     kind: ActivityKind | None = None
     limit: int = Field(50, ge=1, le=200)
     cursor: str | None = None
@@ -57,18 +58,18 @@ class ActivityCreate(InputSchema):
     kind: Literal["note", "call", "meeting"]
     subject: str = ""
     body: str = ""
-    occurred_at: dt.datetime | None = None
-    duration_minutes: int | None = Field(None, ge=0, le=1440)
+    occurred_at: ApiDateTime | None = None
+    duration_minutes: Minutes | None = None
     outcome: str = ""
-    people: list[int] = []
-    organizations: list[int] = []
+    people: list[DbId] = []
+    organizations: list[DbId] = []
 
 
 class ActivityChange(InputSchema):
     subject: str | None = None
     body: str | None = None
-    occurred_at: dt.datetime | None = None
-    duration_minutes: int | None = Field(None, ge=0, le=1440)
+    occurred_at: ApiDateTime | None = None
+    duration_minutes: Minutes | None = None
     outcome: str | None = None
 
 
@@ -98,37 +99,41 @@ class TaskPage(Schema):
 
 class TaskListParams(Schema):
     status: TaskStatus | None = None
-    assignee: str | None = Field(None, description="A user id or `me`.")
-    person: int | None = None
-    organization: int | None = None
+    assignee: str | None = Field(
+        None,
+        description="A user id or `me`.",
+        json_schema_extra={"pattern": r"^(|me|[0-9]{1,19})$"},
+    )
+    person: QueryId | None = None
+    organization: QueryId | None = None
     limit: int = Field(50, ge=1, le=200)
     cursor: str | None = None
 
 
 class TaskCreate(InputSchema):
-    title: str
+    title: str = Field(json_schema_extra=NON_BLANK)
     notes: str = ""
-    due_at: dt.datetime | None = None
-    assignee: int | None = Field(None, description="A user id; default: you.")
+    due_at: ApiDateTime | None = None
+    assignee: DbId | None = Field(None, description="A user id; default: you.")
     priority: Priority = Priority.NORMAL
     recurrence: Recurrence = Recurrence.NONE
-    people: list[int] = []
-    organizations: list[int] = []
+    people: list[DbId] = []
+    organizations: list[DbId] = []
 
 
 class TaskChange(InputSchema):
-    title: str | None = None
+    title: str | None = non_blank()
     notes: str | None = None
-    due_at: dt.datetime | None = None
-    assignee: int | None = None
+    due_at: ApiDateTime | None = None
+    assignee: DbId | None = None
     priority: Priority | None = None
     recurrence: Recurrence | None = None
-    people: list[int] | None = None
-    organizations: list[int] | None = None
+    people: list[DbId] | None = None
+    organizations: list[DbId] | None = None
 
 
 class SnoozeIn(InputSchema):
-    until: dt.datetime
+    until: ApiDateTime
 
 
 class NotificationOut(Schema):

@@ -25,6 +25,7 @@ from rapport.api.concurrency import etag_for, expected_version, not_modified_res
 from rapport.api.pagination import paginate
 from rapport.api.schemas import ErrorOut
 from rapport.core.errors import ValidationFailed
+from rapport.core.params import id_or_none
 from rapport.people.models import Organization, Person
 
 router = Router(tags=["tasks"])
@@ -78,9 +79,10 @@ def list_tasks(request: HttpRequest, params: Query[TaskListParams]) -> dict[str,
     if params.status:
         qs = qs.filter(status=params.status.value)
     if params.assignee:
-        if params.assignee != "me" and not params.assignee.isdigit():
+        assignee = user.pk if params.assignee == "me" else id_or_none(params.assignee)
+        if assignee is None:
             raise ValidationFailed({"assignee": ["A user id or `me`."]})
-        qs = qs.filter(assignee_id=user.pk if params.assignee == "me" else int(params.assignee))
+        qs = qs.filter(assignee_id=assignee)
     if params.person is not None:
         qs = qs.filter(people=params.person)
     if params.organization is not None:

@@ -8,9 +8,8 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from rapport.api.types import ApiDateTime, DbId, non_blank, not_null
 from rapport.campaigns.models import AudienceKind, Campaign, EmailTemplate, TemplateKind
-
-MAX_ID = 2**63 - 1  # the largest id the database holds
 
 
 class InputSchema(Schema):
@@ -27,24 +26,22 @@ class InputSchema(Schema):
 
 
 class OwnedIn(InputSchema):
-    owner_id: int | None = Field(
-        None, ge=1, le=MAX_ID, description="A user id (yourself or a teammate); default: you"
+    owner_id: DbId | None = Field(
+        None, description="A user id (yourself or a teammate); default: you"
     )
-    team_id: int | None = Field(
-        None, ge=1, le=MAX_ID, description="One of your teams, or null; default: your first"
+    team_id: DbId | None = Field(
+        None, description="One of your teams, or null; default: your first"
     )
 
 
 class TemplateIn(OwnedIn):
-    name: str | None = None
-    subject: str | None = Field(
-        None, description="Merge fields allowed, e.g. {{ person.first_name }}"
-    )
-    body_text: str | None = None
+    name: str | None = non_blank()
+    subject: str | None = non_blank("Merge fields allowed, e.g. {{ person.first_name }}")
+    body_text: str | None = non_blank()
     body_html: str | None = Field(
         None, description="Optional HTML alternative; merged values are escaped"
     )
-    kind: TemplateKind | None = None
+    kind: TemplateKind | None = not_null()
 
 
 class TemplateOut(Schema):
@@ -72,7 +69,7 @@ class TemplatePage(Schema):
 
 
 class EmailIn(InputSchema):
-    template_id: int | None = Field(
+    template_id: DbId | None = Field(
         None, description="Send this template; or give subject and body_text"
     )
     subject: str | None = None
@@ -102,11 +99,11 @@ class EmailOut(Schema):
 
 
 class CampaignIn(OwnedIn):
-    name: str | None = None
-    template_id: int | None = Field(None, description="A marketing template")
-    audience_kind: AudienceKind | None = None
-    segment_id: int | None = None
-    person_ids: list[int] | None = Field(None, description="A fixed list of people")
+    name: str | None = non_blank()
+    template_id: DbId | None = Field(None, description="A marketing template")
+    audience_kind: AudienceKind | None = not_null()
+    segment_id: DbId | None = None
+    person_ids: list[DbId] | None = Field(None, description="A fixed list of people")
     people_filter: str | None = Field(
         None,
         description="Or: the People list's query string (e.g. `tag=vip&stage=customer`), resolved now",
@@ -146,7 +143,7 @@ class CampaignPage(Schema):
 
 
 class ScheduleIn(InputSchema):
-    at: dt.datetime | None = Field(
+    at: ApiDateTime | None = Field(
         None, description="When to send; omit (or a past time) to send now"
     )
 

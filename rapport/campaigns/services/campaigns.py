@@ -28,6 +28,7 @@ from rapport.campaigns.services.templates import templates_usable
 from rapport.core.audit import audit_record, diff_snapshots
 from rapport.core.errors import Conflict, PermissionDenied, StaleVersion, ValidationFailed
 from rapport.core.models import AuditAction
+from rapport.core.params import id_or_none
 from rapport.insights.selectors import segments_for
 from rapport.people.models import Person
 from rapport.people.normalize import clean_text
@@ -51,11 +52,12 @@ def _static_ids(actor: User, data: Mapping[str, Any], errors: dict[str, list[str
         flt = ListFilter.from_params(QueryDict(str(data["people_filter"]).lstrip("?")))
         ids = list(person_list(user=actor, flt=flt).values_list("pk", flat=True)[: MAX_STATIC + 1])
     else:
-        try:
-            wanted = sorted({int(i) for i in data.get("person_ids") or []})
-        except (TypeError, ValueError):
+        given = data.get("person_ids") or []
+        parsed = [id_or_none(i) for i in given] if isinstance(given, list | tuple) else [None]
+        if None in parsed:
             errors["person_ids"] = ["Give a list of person ids."]
             return []
+        wanted = sorted({i for i in parsed if i is not None})
         visible = Person.objects.alive().filter(pk__in=wanted)
         ids = sorted(visible_to(visible, actor).values_list("pk", flat=True))
         missing = set(wanted) - set(ids)

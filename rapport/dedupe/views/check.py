@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from rapport.accounts.models import User
+from rapport.core.params import id_or_none
 from rapport.dedupe.check import Scored, duplicates_of
 from rapport.dedupe.models import Entity
 from rapport.dedupe.orgcheck import organization_profile_from_data
@@ -26,10 +27,7 @@ def _lines(text: str) -> list[str]:
 
 
 def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return id_or_none(value)
 
 
 def form_profile(post: QueryDict) -> dict[str, Any]:

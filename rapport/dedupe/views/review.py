@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from rapport.accounts.access import can_write
+from rapport.core.params import page_number
 from rapport.dedupe.models import DuplicatePair, Entity, ReviewStatus
 from rapport.dedupe.selectors import clusters_for_review, last_scans, open_cluster_counts
 from rapport.dedupe.services import not_duplicate, scan_enqueue
@@ -23,10 +24,7 @@ def _entity(value: str | None) -> str:
 def review_view(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     entity = _entity(request.GET.get("entity"))
-    try:
-        page = max(int(request.GET.get("page", "1")), 1)
-    except ValueError:
-        page = 1
+    page = page_number(request.GET.get("page"))
     clusters, more = clusters_for_review(user=user, entity=entity, page=page)
     context = {
         "entity": entity, "entities": Entity.choices, "clusters": clusters, "page": page,

@@ -14,6 +14,17 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from rapport.api.types import (
+    NON_BLANK,
+    ApiDate,
+    ApiDateTime,
+    DbId,
+    JsonBool,
+    Position,
+    QueryId,
+    non_blank,
+    not_null,
+)
 from rapport.people.models import (
     ConsentStatus,
     CustomFieldEntity,
@@ -51,8 +62,12 @@ class ListParams(Schema):
     q: str | None = Field(
         None, description="Search names, e-mails, phones (and organisation names for people)."
     )
-    owner: str | None = Field(None, description="A user id, `me` or `none`.")
-    team: int | None = Field(None, description="A team id.")
+    owner: str | None = Field(
+        None,
+        description="A user id, `me` or `none`.",
+        json_schema_extra={"pattern": r"^(|me|none|[0-9]{1,19})$"},
+    )
+    team: QueryId | None = Field(None, description="A team id.")
     tag: str | None = Field(None, description="A tag name.")
     trash: bool = Field(False, description="List deleted records instead of live ones.")
     limit: int = Field(50, ge=1, le=200, description="Rows per page (at most 200).")
@@ -62,7 +77,7 @@ class ListParams(Schema):
 class PersonListParams(ListParams):
     stage: LifecycleStage | None = None
     consent: ConsentStatus | None = None
-    organization: int | None = Field(
+    organization: QueryId | None = Field(
         None, description="People affiliated with this organisation id."
     )
     sort: PersonSort = "-updated"
@@ -178,7 +193,7 @@ class PersonPage(Schema):
 class AffiliationIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    organization_id: int
+    organization_id: DbId
     role: str = ""
 
 
@@ -201,16 +216,16 @@ class PersonIn(InputSchema):
         " `RAPPORT_MAX_PHONES_PER_PERSON` setting); more is a 422.",
     )
     title: str | None = None
-    birthday: dt.date | None = None
+    birthday: ApiDate | None = None
     source: str | None = None
     street: str | None = None
     city: str | None = None
     region: str | None = None
     postcode: str | None = None
     country: str | None = Field(None, description="ISO 3166 two-letter code.")
-    lifecycle_stage: LifecycleStage | None = None
-    email_consent: ConsentStatus | None = None
-    email_consent_at: dt.datetime | None = None
+    lifecycle_stage: LifecycleStage | None = not_null()
+    email_consent: ConsentStatus | None = not_null()
+    email_consent_at: ApiDateTime | None = None
     email_consent_method: str | None = None
     organizations: list[AffiliationIn] = Field(
         default_factory=list,
@@ -223,8 +238,8 @@ class PersonIn(InputSchema):
         description="Replaces all tags. At most 100 (the `RAPPORT_MAX_TAGS_PER_RECORD` setting);"
         " more is a 422.",
     )
-    owner_id: int | None = None
-    team_id: int | None = None
+    owner_id: DbId | None = None
+    team_id: DbId | None = None
     custom_fields: dict[str, Any] = Field(
         default_factory=dict, description="Merged into the stored values; null removes a value."
     )
@@ -273,14 +288,14 @@ class OrganizationPage(Schema):
 class OrganizationIn(InputSchema):
     """An organisation to create, or the fields to change (send only those)."""
 
-    name: str | None = None
+    name: str | None = non_blank()
     domain: str | None = None
     phone: str | None = Field(
         None, description="The main number; read with the default region unless it starts with +."
     )
     industry: str | None = None
     size: OrganizationSize | None = None
-    relationship_type: RelationshipType | None = None
+    relationship_type: RelationshipType | None = not_null()
     street: str | None = None
     city: str | None = None
     region: str | None = None
@@ -291,8 +306,8 @@ class OrganizationIn(InputSchema):
         description="Replaces all tags. At most 100 (the `RAPPORT_MAX_TAGS_PER_RECORD` setting);"
         " more is a 422.",
     )
-    owner_id: int | None = None
-    team_id: int | None = None
+    owner_id: DbId | None = None
+    team_id: DbId | None = None
     custom_fields: dict[str, Any] = Field(
         default_factory=dict, description="Merged into the stored values; null removes a value."
     )
@@ -326,13 +341,14 @@ class CustomFieldOut(Schema):
 class CustomFieldCreate(InputSchema):
     entity: CustomFieldEntity
     key: str = Field(
-        description="Lower-case letters, digits and _, starting with a letter; used in the API and `cf_<key>` filters."
+        description="Lower-case letters, digits and _, starting with a letter; used in the API and `cf_<key>` filters.",
+        json_schema_extra={"pattern": r"^[A-Za-z][A-Za-z0-9_]{0,49}$"},
     )
-    label: str
+    label: str = Field(json_schema_extra=NON_BLANK)
     field_type: CustomFieldType
     choices: list[str] = Field(default_factory=list, description="Required for `choice` fields.")
-    required: bool = False
-    position: int = Field(0, ge=0)
+    required: JsonBool = False
+    position: Position = 0
 
 
 class CustomFieldUpdate(InputSchema):
@@ -340,5 +356,5 @@ class CustomFieldUpdate(InputSchema):
 
     label: str | None = None
     choices: list[str] = Field(default_factory=list)
-    required: bool = False
-    position: int = Field(0, ge=0)
+    required: JsonBool = False
+    position: Position = 0

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rapport.accounts.access import can_write
 from rapport.accounts.models import Team, User
 from rapport.core.errors import RapportError, ValidationFailed
+from rapport.core.params import id_or_none
 from rapport.people import bulk
 from rapport.people.custom_fields import definitions_for
 from rapport.people.forms import BulkActionForm, SavedViewForm, assignable_owners
@@ -221,7 +222,7 @@ def _bulk(request: HttpRequest, kind: ListKind) -> HttpResponse:
 def _bulk_owner(actor: User, raw: str) -> User | None:
     if raw in ("", "none"):
         return None
-    owner = assignable_owners(actor).filter(pk=int(raw) if raw.isdigit() else -1).first()
+    owner = assignable_owners(actor).filter(pk=id_or_none(raw) or -1).first()
     if owner is None:
         raise ValidationFailed({"owner": ["Choose someone you may assign records to."]})
     return owner

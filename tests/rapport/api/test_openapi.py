@@ -109,6 +109,40 @@ def test_swagger_ui_is_licensed(db: Any) -> None:
     assert "Apache License" in (folder / "LICENSE").read_text()
 
 
+def test_every_operation_documents_the_errors_the_plumbing_gives(schema: dict[str, Any]) -> None:
+    # the token check and rate limit (401, 429), schema validation (422), and a body
+    # that is not a JSON object or is too large (400, 413) can answer any operation
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            statuses = set(operation["responses"])
+            if operation.get("security"):
+                assert {"401", "429"} <= statuses, (method, path)
+            if operation.get("parameters") or operation.get("requestBody"):
+                assert "422" in statuses, (method, path)
+            if operation.get("requestBody"):
+                assert {"400", "413"} <= statuses, (method, path)
+
+
+def test_id_and_number_bounds_are_json_schema_keywords(schema: dict[str, Any]) -> None:
+    import json
+
+    text = json.dumps(schema)
+    # pydantic writes a bound it cannot place as a raw "ge"/"le", which no client reads
+    assert '"ge":' not in text and '"le":' not in text
+    person_in = schema["components"]["schemas"]["PersonIn"]["properties"]
+    team_id = next(s for s in person_in["team_id"]["anyOf"] if s.get("type") == "integer")
+    assert (team_id["minimum"], team_id["maximum"]) == (1, 2**63 - 1)
+
+
+def test_fields_a_write_refuses_empty_or_null_say_so(schema: dict[str, Any]) -> None:
+    components = schema["components"]["schemas"]
+    organization_name = components["OrganizationIn"]["properties"]["name"]
+    assert organization_name["type"] == "string" and organization_name["minLength"] == 1
+    assert "anyOf" not in components["PersonIn"]["properties"]["lifecycle_stage"]  # no null
+    assert components["TaskCreate"]["properties"]["title"]["minLength"] == 1
+    assert components["CustomFieldCreate"]["properties"]["key"]["pattern"].startswith("^[A-Za-z]")
+
+
 def test_writes_document_the_answer_for_a_record_given_away(schema: dict[str, Any]) -> None:
     # A create or change that leaves the record out of the caller's sight still succeeds:
     # the schema says which shape comes back then (issue 10 item 6).
