@@ -21,7 +21,7 @@ from django.utils import timezone
 from rapport.accounts.access import can_edit, require_writer, visible_to
 from rapport.accounts.models import Role, User
 from rapport.activities.markdown import mentioned_usernames
-from rapport.activities.models import HAND_LOGGED, Activity, ActivityKind, ActivityLink, Task
+from rapport.activities.models import HAND_LOGGED, Activity, ActivityKind, ActivityLink
 from rapport.activities.notify import notification_create
 from rapport.core.errors import NotFound, PermissionDenied, StaleVersion, ValidationFailed
 from rapport.core.params import id_or_none
@@ -270,20 +270,3 @@ def activity_delete(
     locked = Activity.objects.select_for_update().get(pk=activity.pk)
     _require_change(actor, locked, expected_version)
     locked.delete()
-
-
-@transaction.atomic
-def activities_move_to(*, source: Person, target: Person) -> int:
-    """Move a merged-away person's activities and tasks to the person they merged into.
-
-    For the duplicate merge: an activity that involved both keeps one link. Returns
-    how many activities moved.
-    """
-    shared = ActivityLink.objects.filter(person=target).values("activity_id")
-    ActivityLink.objects.filter(person=source, activity_id__in=shared).delete()
-    moved = ActivityLink.objects.filter(person=source).update(person=target)
-    through = Task.people.through
-    has_target = through.objects.filter(person=target).values("task_id")
-    through.objects.filter(person=source, task_id__in=has_target).delete()
-    through.objects.filter(person=source).update(person=target)
-    return moved

@@ -111,16 +111,19 @@ def test_recorded_emails_cannot_be_edited_by_users(workspace: Any, make_person: 
 def test_merging_people_moves_their_history_without_duplicates(
     workspace: Any, make_person: Any
 ) -> None:
-    from rapport.activities.services import activities_move_to
     from rapport.activities.task_services import task_create
+    from rapport.dedupe.merge.services import person_merge
 
+    # Given a meeting with both people, a call and a task with the duplicate only
     keep, dup = make_person(first_name="Ana"), make_person(first_name="Anna")
     both = activity_record(kind="meeting", actor=workspace.rep, subject="Both", people=[keep, dup])
     activity_record(kind="call", actor=workspace.rep, subject="Dup only", people=[dup])
     task = task_create(actor=workspace.rep, data={"title": "T", "people": [dup.pk]})
 
-    assert activities_move_to(source=dup, target=keep) == 1
+    # When the duplicate is merged into the person kept
+    person_merge(survivor=keep, duplicate=dup, field_choices={}, merged_by=workspace.admin)
 
+    # Then the survivor's timeline holds both activities once each, and the task
     assert ActivityLink.objects.filter(person=dup).count() == 0
     assert ActivityLink.objects.filter(person=keep).count() == 2
     assert ActivityLink.objects.filter(activity=both).count() == 1
