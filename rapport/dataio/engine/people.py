@@ -32,6 +32,7 @@ from rapport.dataio.models import ExternalId
 from rapport.dedupe.keys import profile_json
 from rapport.dedupe.models import MatchKey, MatchProfile
 from rapport.people.demo import PERSON_COLUMNS
+from rapport.people.limits import over_limit_message
 from rapport.people.models import (
     Affiliation,
     Organization,
@@ -225,10 +226,10 @@ def _write_round(ctx: ImportContext, items: list[tuple[tuple[int | None, int | N
         _create(ctx, creates, key, found)  # with their duplicate-check keys
         result.created += len(creates)
     if updates:
-        changed = _update(ctx, updates, found)
+        changed, refused = _update(ctx, updates, found, result)
         result.written_person_ids.extend(changed)
         result.updated += len(changed)
-        result.unchanged += len(updates) - len(changed)
+        result.unchanged += len(updates) - len(changed) - refused
 
 
 def _flag_shared(ctx: ImportContext, row: CleanRow, pid: int | None, found: dict[str, Any],
@@ -335,9 +336,13 @@ def _insert_external_ids(ctx: ImportContext, externals: list[tuple[Any, ...]],
 
 
 def _update(
-    ctx: ImportContext, updates: list[tuple[Person, CleanRow]], found: dict[str, Any]
-) -> list[int]:
-    """Fill in and change what the row says; blank cells never erase. Returns who changed."""
+    ctx: ImportContext,
+    updates: list[tuple[Person, CleanRow]],
+    found: dict[str, Any],
+    result: BatchResult,
+) -> tuple[list[int], int]:
+    """Fill in and change what the row says; blank cells never erase. Returns who changed,
+    and how many rows were refused for taking a list past its limit."""
     pids = [p.pk for p, _ in updates]
     have_emails: dict[int, list[str]] = defaultdict(list)
     have_phones: dict[int, list[str]] = defaultdict(list)
@@ -367,7 +372,17 @@ def _update(
     externals: Rows = []
     audits: list[tuple[int, dict[str, Any]]] = []
     changed_people: list[Person] = []
+    refused = 0
     for person, row in updates:
+        problem = _past_limit(
+            ("emails", len(set(have_emails[person.pk]) | set(row.emails))),
+            ("phones", len(set(have_phones[person.pk]) | set(row.phones))),
+            ("tags", len(have_tags[person.pk] | {tag_ids[t] for t in row.tags})),
+        )
+        if problem:  # the row would take the person past a limit: refused whole, as a form is
+            result.reject(ctx.job, row.line, problem[0], "", problem[1])
+            refused += 1
+            continue
         changes: dict[str, list[Any]] = {}
         for field in SCALARS:
             if field not in row.values:
@@ -437,7 +452,15 @@ def _update(
     w.insert(Person.tags.through, ("person_id", "tag_id"), tags)
     _insert_external_ids(ctx, externals, found)
     w.insert(AuditEvent, AUDIT_COLUMNS, ctx.audit_rows("update", "person", audits))
-    return [p.pk for p in changed_people]
+    return [p.pk for p in changed_people], refused
+
+
+def _past_limit(*counts: tuple[str, int]) -> tuple[str, str] | None:
+    for name, count in counts:
+        message = over_limit_message(name, count)
+        if message is not None:
+            return name, message
+    return None
 
 
 def _jsonable(changes: dict[str, list[Any]]) -> dict[str, Any]:

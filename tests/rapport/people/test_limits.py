@@ -117,3 +117,27 @@ def test_an_import_rejects_a_row_past_the_limit(workspace: Any) -> None:
     assert reasons[2][0] == "Tags" and "at most 3" in reasons[2][1]
     assert reasons[3][0] == "Email" and "at most 2" in reasons[3][1]
     assert list(Person.objects.values_list("first_name", flat=True)) == ["Cy"]
+
+
+def test_an_import_that_updates_refuses_a_row_past_the_limit(
+    workspace: Any, make_person: Any
+) -> None:
+    # Given Ana with two e-mails and two tags (the limits here: 2 e-mails, 3 tags)
+    ana = make_person(first_name="Ana", emails=["ana@mail.example.com", "ana2@mail.example.com"],
+                      tags=["a", "b"])  # fmt: skip
+    # When an import matches her by e-mail, once adding a third address, once two tags
+    content = (
+        "First name,Email,Tags\n"
+        "Ana,ana@mail.example.com;ana3@mail.example.com,\n"
+        "Ana,ana2@mail.example.com,c; d\n"
+        "Ana,ana@mail.example.com,c\n"
+    )
+    job = run(workspace.rep, content)
+    # Then both rows past a limit are refused whole, and the one that fits is applied
+    reasons = {issue.line: (issue.column, issue.reason) for issue in job.issues.all()}
+    assert set(reasons) == {2, 3}
+    assert "at most 2 e-mail" in reasons[2][1].lower() and "at most 3 tags" in reasons[3][1].lower()
+    assert sorted(ana.emails.values_list("email", flat=True)) == [
+        "ana2@mail.example.com", "ana@mail.example.com"]  # fmt: skip
+    assert sorted(ana.tags.values_list("name", flat=True)) == ["a", "b", "c"]
+    assert job.rejected == 2 and job.updated == 1
