@@ -262,7 +262,8 @@ def merge_undo(*, merge: MergeRecord, actor: User) -> Record:
                  entity_id=duplicate.pk,
                  changes={"merged into": [f"#{survivor.pk} {label_of(survivor)}", None]})  # fmt: skip
     emit(f"{merge.entity}.merge_undone", entity_type=merge.entity,
-         entity_ids=[survivor.pk, duplicate.pk], actor=actor, fields=changes)  # fmt: skip
+         entity_ids=[survivor.pk, duplicate.pk], actor=actor,
+         fields=[name for name in changes if name != "merge undone"])  # fmt: skip
     if merge.entity == Entity.PERSON:
         person_keys_refresh([survivor.pk, duplicate.pk])
     else:
