@@ -16,6 +16,7 @@ from rapport.api.errors import install_error_handlers
 from rapport.api.openapi import RapportAPI
 from rapport.api.parser import TextSafeParser
 from rapport.campaigns.api import router as campaigns_router
+from rapport.core.api import router as events_router
 from rapport.core.errors import NotFound
 from rapport.dataio.api import router as dataio_router
 from rapport.dedupe.api import router as dedupe_router
@@ -67,6 +68,7 @@ api.add_router("/", sales_router)
 api.add_router("/", insights_router)
 api.add_router("/", activities_router)
 api.add_router("/", campaigns_router)
+api.add_router("/", events_router)
 
 # Registered last, so it only answers paths no router claimed: a JSON 404 rather than
 # Django's HTML page for a script that mistypes a URL.

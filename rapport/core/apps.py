@@ -11,3 +11,4 @@ class CoreConfig(AppConfig):
         from rapport.core.middleware import SessionTimeoutMiddleware
 
         user_logged_in.connect(SessionTimeoutMiddleware.signed_in, dispatch_uid="session-started")
+        from rapport.core import tasks  # noqa: F401 -- registers the event dispatch with huey

@@ -117,3 +117,43 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bucket}: {self.count}"
+
+
+class OutboxEvent(models.Model):
+    """One domain event (see rapport.core.events), written in the transaction of the change.
+
+    It exists if and only if that transaction committed. It carries ids and field names,
+    never personal data: subscribers read the records' current state themselves.
+    ``dispatched_at`` is set once every after-commit consumer subscribed to its name has
+    handled it (each consumer's own progress is its ``EventCursor``).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    name = models.CharField(max_length=64)
+    entity_type = models.CharField(max_length=32)
+    entity_ids: models.JSONField[list[int]] = models.JSONField(default=list)
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    fields: models.JSONField[list[str]] = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["name", "id"], name="outbox_name_idx"),
+            models.Index(fields=["entity_type", "id"], name="outbox_entity_type_idx"),
+        ]
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.name} {self.entity_type} {self.entity_ids[:5]}"
+
+
+class EventCursor(models.Model):
+    """How far one after-commit consumer got: the id of the last event it handled."""
+
+    consumer = models.CharField(max_length=200, primary_key=True)
+    last_event_id = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.consumer} @ {self.last_event_id}"

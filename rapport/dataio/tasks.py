@@ -25,10 +25,11 @@ def run_import_task(job_id: int) -> None:
         run_import(job, workers=_helpers())
 
 
+# The two jobs below are no longer enqueued: an import batch now emits ``person.imported`` /
+# ``organization.imported`` and the duplicate check refreshes the keys as a subscriber
+# (rapport.dedupe.subscribers). They stay so jobs queued before an upgrade still run.
 @db_task(retries=3, retry_delay=30)
 def refresh_duplicate_keys(person_ids: list[int]) -> None:
-    """The duplicate check's keys of people an import batch changed (people it creates get
-    theirs in the batch itself; a change needs the person's other rows, read back here)."""
     from rapport.dedupe.keys import person_keys_refresh
 
     person_keys_refresh(person_ids)
@@ -36,8 +37,6 @@ def refresh_duplicate_keys(person_ids: list[int]) -> None:
 
 @db_task(retries=3, retry_delay=30)
 def refresh_organization_keys(organization_ids: list[int]) -> None:
-    """The same for organisations an import batch created or changed (written in bulk, so
-    the save signal that keeps other organisations' keys fresh does not fire)."""
     from rapport.dedupe.orgkeys import organization_keys_refresh
 
     organization_keys_refresh(organization_ids)

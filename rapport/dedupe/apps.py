@@ -13,9 +13,9 @@ class DedupeConfig(AppConfig):
                        dom_id="duplicates-panel")  # fmt: skip
         register_panel(entity="organization", url_name="dedupe:organization_panel", column="top",
                        order=10, dom_id="duplicates-panel")  # fmt: skip
-        from rapport.dedupe import signals, tasks  # noqa: F401 -- tasks registers the jobs with huey
+        from rapport.dedupe import subscribers, tasks  # noqa: F401 -- tasks registers the jobs with huey
 
-        signals.connect()
+        subscribers.connect()
         from rapport.core.erasure import register_alias_finder, register_person_eraser
         from rapport.dedupe.erasure import erase_from_duplicate_check, merged_into
 

@@ -3,7 +3,7 @@
 An organisation's keys: its name without legal suffixes ("Acme GmbH", "ACME Gmbh."
 and "Acme" share one), its company web domain, its phone (E.164), and its name's sound with its
 city or postcode (catches "Acme" typed "Acne" in the same place). Kept fresh on
-every save of an organisation (``rapport.dedupe.signals``: create, rename, edit,
+every change of an organisation (events in ``rapport.dedupe.subscribers``: create, edit,
 trash, restore, merge) and rebuilt in full by the organisation scan.
 """
 

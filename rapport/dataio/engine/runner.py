@@ -17,7 +17,6 @@ import socket
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from functools import partial
 from itertools import islice
 from multiprocessing.pool import Pool
 from pathlib import Path
@@ -28,6 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from rapport.accounts.models import User
+from rapport.core.events import emit
 from rapport.dataio.cleaning import CleanConfig, CleanRow, clean_row
 from rapport.dataio.engine.common import BatchResult, ImportContext
 from rapport.dataio.engine.organizations import write_organizations
@@ -37,7 +37,6 @@ from rapport.dataio.matchkeys import with_match_keys
 from rapport.dataio.models import Entity, ImportIssue, ImportJob, JobStatus
 from rapport.dataio.readers import FileProblem, Row, Table, open_table
 from rapport.dataio.retention import delete_import_file
-from rapport.dataio.tasks import refresh_duplicate_keys, refresh_organization_keys
 from rapport.people.custom_fields import definitions_for
 from rapport.people.limits import record_limit
 
@@ -257,6 +256,18 @@ def batch_size(total_rows: int) -> int:
     return max(BATCH_ROWS, min(MAX_BATCH_ROWS, total_rows // BATCHES_PER_IMPORT))
 
 
+def _emit_batch(ctx: ImportContext, result: BatchResult) -> None:
+    """One bulk event per batch and kind, in the batch's transaction: the people it changed
+    (those it created got their duplicate-check keys in the batch) and the organisations
+    it created or changed. The duplicate check refreshes their keys after the commit."""
+    if result.written_person_ids:
+        emit("person.imported", entity_type="person", entity_ids=result.written_person_ids,
+             actor=ctx.actor)  # fmt: skip
+    if result.written_organization_ids:
+        emit("organization.imported", entity_type="organization",
+             entity_ids=result.written_organization_ids, actor=ctx.actor)  # fmt: skip
+
+
 def _run(job: ImportJob, progress: Progress | None, workers: int, batch_rows: int | None) -> None:
     actor = job.created_by
     if actor is None or not actor.is_active:
@@ -281,14 +292,7 @@ def _run(job: ImportJob, progress: Progress | None, workers: int, batch_rows: in
                 transaction.set_rollback(True)
             else:
                 _record(job, result, len(batch))
-                if result.written_person_ids:
-                    transaction.on_commit(
-                        partial(refresh_duplicate_keys, result.written_person_ids)
-                    )
-                if result.written_organization_ids:
-                    transaction.on_commit(
-                        partial(refresh_organization_keys, result.written_organization_ids)
-                    )
+                _emit_batch(ctx, result)
         if job.dry_run:
             with transaction.atomic():
                 _record(job, result, len(batch))

@@ -17,6 +17,7 @@ from rapport.accounts.access import can_edit, require_writer
 from rapport.accounts.models import User
 from rapport.core.audit import audit_record, diff_snapshots
 from rapport.core.errors import Conflict, PermissionDenied, StaleVersion, ValidationFailed
+from rapport.core.events import emit
 from rapport.core.models import AuditAction
 from rapport.dedupe.keys import person_keys_refresh
 from rapport.dedupe.merge.fields import (
@@ -165,6 +166,8 @@ def _merge(
     audit_record(actor=merged_by, action=AuditAction.MERGE, entity_type=entity,
                  entity_id=duplicate.pk,
                  changes={"merged into": [None, f"#{survivor.pk} {label_of(survivor)}"]})  # fmt: skip
+    emit(f"{entity}.merged", entity_type=entity, entity_ids=[survivor.pk, duplicate.pk],
+         actor=merged_by, fields=diff_snapshots(before, after))  # fmt: skip
     if entity == Entity.PERSON:
         person_keys_refresh([survivor.pk, duplicate.pk])
     else:
@@ -258,6 +261,9 @@ def merge_undo(*, merge: MergeRecord, actor: User) -> Record:
     audit_record(actor=actor, action=AuditAction.RESTORE, entity_type=merge.entity,
                  entity_id=duplicate.pk,
                  changes={"merged into": [f"#{survivor.pk} {label_of(survivor)}", None]})  # fmt: skip
+    emit(f"{merge.entity}.merge_undone", entity_type=merge.entity,
+         entity_ids=[survivor.pk, duplicate.pk], actor=actor,
+         fields=[name for name in changes if name != "merge undone"])  # fmt: skip
     if merge.entity == Entity.PERSON:
         person_keys_refresh([survivor.pk, duplicate.pk])
     else:

@@ -11,6 +11,7 @@ from rapport.accounts.access import assignable_owner_ok, can_edit
 from rapport.accounts.models import Team, User
 from rapport.core.audit import audit_record, diff_snapshots
 from rapport.core.errors import PermissionDenied, StaleVersion
+from rapport.core.events import emit
 from rapport.core.models import AuditAction
 from rapport.people.models import Organization, Person, Tag
 from rapport.people.normalize import InvalidValue, clean_text
@@ -49,8 +50,9 @@ def save_changes(
     *, actor: User, record: Person | Organization, entity_type: str, before: dict[str, Any],
     after: dict[str, Any],
 ) -> bool:  # fmt: skip
-    """Save ``record`` with its version bumped and audit the change, if its snapshot
-    changed from ``before`` to ``after``. Returns whether it did."""
+    """Save ``record`` with its version bumped, audit the change and emit
+    ``<entity_type>.updated``, if its snapshot changed from ``before`` to ``after``.
+    Returns whether it did."""
     changes = diff_snapshots(before, after)
     if not changes:
         return False
@@ -59,6 +61,8 @@ def save_changes(
     record.save()
     audit_record(actor=actor, action=AuditAction.UPDATE, entity_type=entity_type,
                  entity_id=record.pk, changes=changes)  # fmt: skip
+    emit(f"{entity_type}.updated", entity_type=entity_type, entity_ids=[record.pk], actor=actor,
+         fields=changes)  # fmt: skip
     return True
 
 
@@ -147,3 +151,5 @@ def soft_delete(
     record.save(update_fields=["deleted_at", "version", "updated_at"])
     audit_record(actor=actor, action=AuditAction.RESTORE if restore else AuditAction.DELETE,
                  entity_type=entity_type, entity_id=record.pk)  # fmt: skip
+    emit(f"{entity_type}.{'restored' if restore else 'deleted'}", entity_type=entity_type,
+         entity_ids=[record.pk], actor=actor, fields=["deleted_at"])  # fmt: skip

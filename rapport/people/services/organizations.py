@@ -11,6 +11,7 @@ from rapport.accounts.access import require_writer
 from rapport.accounts.models import User
 from rapport.core.audit import audit_record, diff_snapshots
 from rapport.core.errors import ValidationFailed
+from rapport.core.events import emit
 from rapport.core.models import AuditAction
 from rapport.dedupe.keys import person_keys_refresh
 from rapport.people.custom_fields import clean_custom_fields
@@ -99,8 +100,11 @@ def organization_create(*, actor: User, data: Mapping[str, Any]) -> Organization
     org.save()
     if "tags" in related:
         org.tags.set(tags_get_or_create(related["tags"]))
+    changes = diff_snapshots({}, _org_snapshot(org))
     audit_record(actor=actor, action=AuditAction.CREATE, entity_type="organization", entity_id=org.pk,
-                 changes=diff_snapshots({}, _org_snapshot(org)))  # fmt: skip
+                 changes=changes)  # fmt: skip
+    emit("organization.created", entity_type="organization", entity_ids=[org.pk], actor=actor,
+         fields=changes)  # fmt: skip
     return org
 
 

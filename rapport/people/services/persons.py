@@ -14,6 +14,7 @@ from rapport.accounts.access import require_writer
 from rapport.accounts.models import User
 from rapport.core.audit import audit_record, diff_snapshots
 from rapport.core.errors import ValidationFailed
+from rapport.core.events import emit
 from rapport.core.models import AuditAction
 from rapport.dedupe.keys import person_keys_refresh
 from rapport.people.custom_fields import clean_custom_fields
@@ -236,8 +237,11 @@ def person_create(*, actor: User, data: Mapping[str, Any]) -> Person:
     _save_person_related(person=person, related=related)
     person_refresh_search(person)
     person.save(update_fields=["email", "phone", "search_text"])
+    changes = diff_snapshots({}, _person_snapshot(person))
     audit_record(actor=actor, action=AuditAction.CREATE, entity_type="person", entity_id=person.pk,
-                 changes=diff_snapshots({}, _person_snapshot(person)))  # fmt: skip
+                 changes=changes)  # fmt: skip
+    emit("person.created", entity_type="person", entity_ids=[person.pk], actor=actor,
+         fields=changes)  # fmt: skip
     person_keys_refresh([person.pk])  # duplicate-check keys, same transaction
     return person
 

@@ -1,0 +1,50 @@
+"""What the duplicate check does when records change elsewhere (domain events).
+
+- An organisation created, edited, trashed, restored or merged (the people services and
+  the merge emit these): its keys and profile follow in the same transaction, so the
+  duplicate check never sees a stale organisation (trashed ones lose their keys).
+- An import batch: one bulk event per batch after its commit; the people and
+  organisations it wrote get their keys refreshed by the worker (people an import
+  creates get theirs in the batch itself, so ``person.imported`` names those it changed).
+"""
+
+from __future__ import annotations
+
+from rapport.core.events import subscribe
+from rapport.core.models import OutboxEvent
+
+ORGANIZATION_CHANGES = (
+    "organization.created",
+    "organization.updated",
+    "organization.deleted",
+    "organization.restored",
+    "organization.merged",
+    "organization.merge_undone",
+)
+
+
+def organization_keys_follow(event: OutboxEvent) -> None:
+    from rapport.dedupe.orgkeys import organization_keys_refresh
+
+    organization_keys_refresh(event.entity_ids)
+
+
+def imported_people_keys(event: OutboxEvent) -> None:
+    from rapport.dedupe.keys import person_keys_refresh
+
+    person_keys_refresh(event.entity_ids)
+
+
+def imported_organization_keys(event: OutboxEvent) -> None:
+    from rapport.dedupe.orgkeys import organization_keys_refresh
+
+    organization_keys_refresh(event.entity_ids)
+
+
+def connect() -> None:
+    for name in ORGANIZATION_CHANGES:
+        subscribe(name, organization_keys_follow, phase="in_transaction")
+    subscribe("person.imported", imported_people_keys, phase="after_commit",
+              consumer="dedupe.imported_people_keys")  # fmt: skip
+    subscribe("organization.imported", imported_organization_keys, phase="after_commit",
+              consumer="dedupe.imported_organization_keys")  # fmt: skip
