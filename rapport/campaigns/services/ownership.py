@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rapport.accounts.access import assignable_owner_ok, can_edit
-from rapport.accounts.models import Team, User
+from rapport.accounts.access import can_edit
+from rapport.accounts.models import User
+from rapport.accounts.ownership import apply_owner_team
 
 
 def set_default_owner(record: Any, actor: User) -> None:
@@ -26,26 +27,8 @@ def assign_owner_team(
     """Apply ``owner`` / ``team`` (ids or None) from ``data``, on the records' terms: reps
     and managers give things only to their teammates and teams, and never so that they
     could no longer change what they just saved (refused up front, not half-done)."""
-    if "owner" in data:
-        owner = data["owner"]
-        if owner is not None and not isinstance(owner, User):
-            owner = User.objects.filter(pk=owner, is_active=True).first()
-            if owner is None:
-                errors["owner_id"] = ["No active user with that id."]
-        if owner is not None and not assignable_owner_ok(actor, owner):
-            errors["owner_id"] = ["You can only assign this to yourself or members of your teams."]
-        elif "owner_id" not in errors:
-            record.owner = owner
-    if "team" in data:
-        team = data["team"]
-        if team is not None and not isinstance(team, Team):
-            team = Team.objects.filter(pk=team).first()
-            if team is None:
-                errors["team_id"] = ["No team with that id."]
-        if team is not None and not actor.is_admin and team.pk not in actor.team_ids:
-            errors["team_id"] = ["You can only assign this to your own teams."]
-        elif "team_id" not in errors:
-            record.team = team
+    apply_owner_team(actor=actor, record=record, data=data, errors=errors, owner_key="owner_id",
+                     team_key="team_id", what="this")  # fmt: skip
     if ("owner" in data or "team" in data) and not errors and not can_edit(actor, record):
         errors["owner_id"] = [
             f"After this change you could no longer change the {noun}: keep yourself as its "

@@ -7,8 +7,9 @@ from typing import Any, TypeVar
 
 from django.utils import timezone
 
-from rapport.accounts.access import assignable_owner_ok, can_edit
-from rapport.accounts.models import Team, User
+from rapport.accounts.access import can_edit
+from rapport.accounts.models import User
+from rapport.accounts.ownership import apply_owner_team
 from rapport.core.audit import audit_record, diff_snapshots
 from rapport.core.errors import PermissionDenied, StaleVersion
 from rapport.core.events import emit
@@ -73,26 +74,7 @@ def assign_owner_team(
     data: Mapping[str, Any],
     errors: dict[str, list[str]],
 ) -> None:
-    if "owner" in data:
-        owner = data["owner"]
-        if owner is not None and not isinstance(owner, User):
-            owner = User.objects.filter(pk=owner, is_active=True).first()
-            if owner is None:
-                errors["owner"] = ["No active user with that id."]
-        if owner is not None and not assignable_owner_ok(actor, owner):
-            errors["owner"] = ["You can only assign records to yourself or members of your teams."]
-        elif "owner" not in errors:
-            record.owner = owner
-    if "team" in data:
-        team = data["team"]
-        if team is not None and not isinstance(team, Team):
-            team = Team.objects.filter(pk=team).first()
-            if team is None:
-                errors["team"] = ["No team with that id."]
-        if team is not None and not actor.is_admin and team.pk not in actor.team_ids:
-            errors["team"] = ["You can only assign records to your own teams."]
-        elif "team" not in errors:
-            record.team = team
+    apply_owner_team(actor=actor, record=record, data=data, errors=errors)
 
 
 def apply_text(

@@ -20,7 +20,7 @@ from django.db import connection, models
 
 from rapport.dataio.gdpr import person_erase
 from rapport.people.models import Person
-from tests.rapport.campaigns.conftest import start_sink, use_smtp_server
+from tests.rapport.campaigns.conftest import smtp_sink  # noqa: F401 -- the fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -29,16 +29,6 @@ FORMER = ["Zebulon", "Quartermaine", "zebulon.q@example.com", "zq@work.example",
 # Kept on purpose (documented in docs/privacy.md): none. Table names that may hold a
 # former value after an erasure would be listed here with the reason.
 KEPT: dict[str, str] = {}
-
-
-@pytest.fixture
-def smtp(settings: Any) -> Iterator[Any]:
-    sink, controller = start_sink()
-    use_smtp_server(settings, sink.port)
-    try:
-        yield sink
-    finally:
-        controller.stop()
 
 
 def _text_columns() -> Iterator[tuple[str, str, bool]]:
@@ -132,8 +122,9 @@ def _everything(workspace: Any, tmp_path: Path) -> Person:
     return zeb
 
 
+@pytest.mark.usefixtures("smtp_sink")  # the e-mail and the campaign really go out
 def test_an_erased_person_leaves_no_former_value_in_any_table(
-    workspace: Any, tmp_path: Path, smtp: Any, settings: Any
+    workspace: Any, tmp_path: Path
 ) -> None:
     from rapport.dataio.models import ImportJob
 
