@@ -150,3 +150,21 @@ def test_with_redis_configured_processes_count_in_redis(redis_url: str) -> None:
     )
     assert sum(refused) == 20
     assert rate_peek("api:token:shared", window_seconds=60) == 80
+
+
+@pytest.mark.django_db
+def test_where_the_counters_live_writes_no_log_to_wait_for() -> None:
+    from rapport.core.ratelimit import _store
+
+    store = _store()
+    if connection.vendor == "postgresql":
+        # An UNLOGGED table: bumping a counter commits without a WAL flush.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT relpersistence FROM pg_class WHERE relname = 'core_ratecounter'")
+            assert cursor.fetchone() == ("u",)
+    else:
+        # A file of its own beside the database, written without fsync.
+        assert type(store).__name__ == "_SidecarStore"
+        with store.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous", ())
+            assert cursor.fetchall() == [(0,)]
