@@ -26,7 +26,7 @@ from rapport.activities.selectors import (
     team_open_tasks,
 )
 from rapport.core.errors import PermissionDenied, ValidationFailed
-from rapport.people.views.common import current_user, error_messages, safe_next, translate_errors
+from rapport.core.web import current_user, error_messages, safe_next, translate_errors
 
 SNOOZE_CHOICES = [("1h", "1 hour"), ("3h", "3 hours"), ("1d", "Tomorrow"), ("7d", "Next week")]
 _SNOOZE = {"1h": timedelta(hours=1), "3h": timedelta(hours=3), "1d": timedelta(days=1), "7d": timedelta(days=7)}  # fmt: skip

@@ -19,8 +19,8 @@ from rapport.activities.selectors import activity_detail, assignable_users
 from rapport.activities.timeline import Cursor, kind_choices, timeline_page
 from rapport.core.errors import PermissionDenied, ValidationFailed
 from rapport.core.htmx import htmx_partial
+from rapport.core.web import current_user, safe_next, translate_errors
 from rapport.people.models import Organization, Person
-from rapport.people.views.common import current_user, safe_next, translate_errors
 
 PAGE_SIZE = 20
 FORMS: dict[str, type[forms.Form]] = {"note": NoteForm, "call": CallForm, "meeting": MeetingForm}

@@ -16,6 +16,7 @@ from rapport.core.audit import audit_history
 from rapport.core.errors import PermissionDenied, StaleVersion, ValidationFailed
 from rapport.core.extensions import panels_for
 from rapport.core.models import AuditEvent
+from rapport.core.web import current_user, translate_errors
 from rapport.people import services
 from rapport.people.custom_fields import definitions_for
 from rapport.people.forms import OrganizationForm, PersonForm, RecordForm, add_service_errors
@@ -38,7 +39,6 @@ from rapport.people.selectors import (
     person_detail,
     still_visible,
 )
-from rapport.people.views.common import current_user, translate_errors
 
 HISTORY_LIMIT = 100
 # Stored values shown the way the forms show them ("won_back" → "Won back").
