@@ -15,11 +15,12 @@ from rapport.accounts.models import Team, User
 from rapport.core.audit import audit_history
 from rapport.core.errors import PermissionDenied, StaleVersion, ValidationFailed
 from rapport.core.extensions import panels_for
+from rapport.core.forms import add_service_errors
 from rapport.core.models import AuditEvent
 from rapport.core.web import current_user, translate_errors
 from rapport.people import services
 from rapport.people.custom_fields import definitions_for
-from rapport.people.forms import OrganizationForm, PersonForm, RecordForm, add_service_errors
+from rapport.people.forms import OrganizationForm, PersonForm, RecordForm
 from rapport.people.models import (
     ConsentStatus,
     CustomFieldDefinition,
