@@ -14,9 +14,10 @@ from rapport.api.types import ApiDate, CheckLimit, DbId, Score
 from rapport.core.errors import ValidationFailed
 from rapport.dedupe.api_merge import router as merge_router
 from rapport.dedupe.api_review import router as review_router
-from rapport.dedupe.check import CHECK_THRESHOLD, duplicates_of
+from rapport.dedupe.check import duplicates_of
+from rapport.dedupe.check.core import CHECK_THRESHOLD
+from rapport.dedupe.check.organizations import organization_profile_from_data
 from rapport.dedupe.models import Entity
-from rapport.dedupe.orgcheck import organization_profile_from_data
 from rapport.dedupe.profiles import Profile, person_profile_from_data
 
 router = Router(tags=["duplicates"])

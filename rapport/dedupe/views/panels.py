@@ -10,7 +10,8 @@ from django.shortcuts import render
 
 from rapport.accounts.access import can_edit
 from rapport.core.web import current_user, translate_errors
-from rapport.dedupe.check import Scored, duplicates_of
+from rapport.dedupe.check import duplicates_of
+from rapport.dedupe.check.core import Scored
 from rapport.dedupe.models import Entity, MergeRecord
 from rapport.dedupe.profiles import organization_profiles, person_profiles
 from rapport.dedupe.selectors import open_pairs_of
