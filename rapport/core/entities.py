@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -22,7 +23,7 @@ from django.db.models import Model
 @dataclass(frozen=True)
 class EntityKind:
     key: str  # stored in the database: never rename it
-    model: type[Model]
+    model: type[Any]  # a Model; Any so callers keep their own model's manager and fields
     label: str  # "Person"
     plural_label: str  # "People"
     noun: str  # "person", in running text
@@ -91,3 +92,11 @@ def must_be_entity(value: object) -> str | None:
     if is_entity(value):
         return None
     return f"Must be one of: {', '.join(entity_keys())}."
+
+
+def entity_enum(name: str) -> type[StrEnum]:
+    """The kinds as an enum named ``name``, for API schemas (the OpenAPI document lists
+    its values). Build it at import of an API module: routers load after ``ready()``."""
+    if not _KINDS:
+        raise ImproperlyConfigured(f"{name} was built before any kind of record registered.")
+    return StrEnum(name, {k.key.upper(): k.key for k in _KINDS.values()})  # type: ignore[return-value]

@@ -185,3 +185,4 @@ PROFILE_READERS: dict[str, Callable[[Sequence[int]], dict[int, Profile]]] = {
     "person": person_profiles,
     "organization": organization_profiles,
 }
+MATCHED_ENTITIES = tuple(PROFILE_READERS)

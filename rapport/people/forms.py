@@ -16,11 +16,11 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from rapport.accounts.models import Team, User
+from rapport.core.entities import entity_choices
 from rapport.core.params import MAX_INT
 from rapport.people.models import (
     ConsentStatus,
     CustomFieldDefinition,
-    CustomFieldEntity,
     CustomFieldType,
     LifecycleStage,
     Organization,
@@ -173,7 +173,7 @@ ADDRESS_FIELDS = ("street", "city", "region", "postcode", "country")
 
 
 class PersonForm(RecordForm):
-    entity = CustomFieldEntity.PERSON
+    entity = "person"
     # The service reports affiliation problems on "organizations"; the first row shows them.
     service_error_fields = {"organizations": "organization_0"}
     honorific = forms.CharField(max_length=20, required=False)
@@ -276,7 +276,7 @@ class PersonForm(RecordForm):
 
 
 class OrganizationForm(RecordForm):
-    entity = CustomFieldEntity.ORGANIZATION
+    entity = "organization"
     name = forms.CharField(max_length=200)
     domain = forms.CharField(max_length=253, required=False, help_text="e.g. example.com")
     phone = forms.CharField(
@@ -356,7 +356,7 @@ class SavedViewForm(forms.Form):
 class CustomFieldForm(forms.Form):
     """Create (all fields) or edit (label, choices, required, position) a custom field."""
 
-    entity = forms.ChoiceField(choices=CustomFieldEntity.choices, label="Record type")
+    entity = forms.ChoiceField(choices=entity_choices, label="Record type")
     key = forms.SlugField(
         max_length=50,
         help_text="Lower-case letters, digits and underscores; used in the API and filters.",

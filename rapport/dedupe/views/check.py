@@ -16,7 +16,6 @@ from rapport.core.web import current_user, translate_errors
 from rapport.dedupe.check import duplicates_of
 from rapport.dedupe.check.core import Scored
 from rapport.dedupe.check.organizations import organization_profile_from_data
-from rapport.dedupe.models import Entity
 from rapport.dedupe.profiles import person_profile_from_data
 from rapport.dedupe.services import not_duplicate
 
@@ -52,7 +51,7 @@ def _form_candidates(
     entity: str, user: User, post: QueryDict, record_id: int | None
 ) -> Sequence[Scored]:
     """Likely duplicates of what the form says, when it says enough to tell."""
-    if entity == Entity.PERSON:
+    if entity == "person":
         profile = form_profile(post)
         if not any(profile[k] for k in ("first_name", "last_name", "emails", "phones")):
             return []
