@@ -142,7 +142,7 @@ def probes(rng: random.Random, n: int) -> list[tuple[str, dict[str, Any], int | 
 
 def time_checks(args: argparse.Namespace) -> dict[str, Any]:
     from rapport.accounts.models import User
-    from rapport.dedupe.check import person_duplicates
+    from rapport.dedupe.check.people import person_duplicates
     from rapport.dedupe.keys import person_keys_refresh
 
     user = User.objects.filter(username="bench-admin").first()

@@ -18,6 +18,7 @@ from django.utils import timezone
 from rapport.accounts.access import read_scope, visible_to
 from rapport.accounts.models import Role, User
 from rapport.activities.models import Activity, ActivityLink, Notification, Task, TaskStatus
+from rapport.core.entities import entity_kind
 from rapport.core.errors import NotFound
 from rapport.people.models import Organization, Person
 
@@ -80,8 +81,7 @@ def task_detail(*, user: User, pk: int) -> Task:
 
 
 def record_tasks(*, user: User, entity: str, record: Any) -> QuerySet[Task]:
-    relation = "people" if entity == "person" else "organizations"
-    return visible_tasks(user).filter(**{relation: record})
+    return visible_tasks(user).filter(**{entity_kind(entity).collection: record})
 
 
 @dataclass

@@ -16,6 +16,7 @@ from rapport.activities.markdown import render_markdown
 from rapport.activities.models import HAND_LOGGED, ActivityKind, ActivityLink, Task
 from rapport.activities.selectors import record_activity_links, record_tasks
 from rapport.activities.timeline import Cursor, TimelineItem, register_timeline_source
+from rapport.core.entities import entity_of
 from rapport.core.models import AuditAction, AuditEvent
 
 ICONS = {
@@ -37,7 +38,7 @@ LABELS = {
 
 
 def _entity(record: Any) -> str:
-    return "person" if record._meta.model_name == "person" else "organization"
+    return entity_of(record).key
 
 
 def _activity_body(link: ActivityLink) -> SafeString:

@@ -11,18 +11,14 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from rapport.core.entities import entity_choices
 from rapport.people.models import Organization, Person
-
-
-class Entity(models.TextChoices):
-    PERSON = "person", "People"
-    ORGANIZATION = "organization", "Organisations"
 
 
 class ExternalId(models.Model):
     """The id a record has in another system (a HubSpot record id, a vCard UID…)."""
 
-    entity = models.CharField(max_length=16, choices=Entity.choices)
+    entity = models.CharField(max_length=16, choices=entity_choices)
     source = models.CharField(max_length=50)
     value = models.CharField(max_length=200)
     person = models.ForeignKey(
@@ -52,7 +48,7 @@ class JobStatus(models.TextChoices):
 
 
 class ImportJob(models.Model):
-    entity = models.CharField(max_length=16, choices=Entity.choices)
+    entity = models.CharField(max_length=16, choices=entity_choices)
     file = models.FileField(upload_to="imports/%Y/%m/")
     original_name = models.CharField(max_length=255)
     file_sha256 = models.CharField(max_length=64, db_index=True)

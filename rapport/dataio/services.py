@@ -18,7 +18,7 @@ from rapport.accounts.models import User
 from rapport.core.errors import NotFound, PermissionDenied, ValidationFailed
 from rapport.dataio.engine.runner import mapping_problems, open_job_table
 from rapport.dataio.fields import KEYS, fields_for, suggest_mapping
-from rapport.dataio.models import Entity, ImportJob, JobStatus
+from rapport.dataio.models import ImportJob, JobStatus
 from rapport.dataio.readers import FileProblem, detect_format
 
 PREVIEW_ROWS = 5
@@ -42,7 +42,7 @@ def import_job_create(*, actor: User, entity: str, handle: IO[bytes], name: str,
                       ) -> ImportJob:  # fmt: skip
     """Store an uploaded file and read its header; the mapping is chosen next."""
     require_writer(actor)
-    if entity not in Entity.values:
+    if entity not in KEYS:  # the kinds of record the import knows
         raise ValidationFailed({"entity": ["Import people or organisations."]})
     if size == 0:
         raise ValidationFailed({"file": ["The file is empty."]})

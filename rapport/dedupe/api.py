@@ -14,9 +14,9 @@ from rapport.api.types import ApiDate, CheckLimit, DbId, Score
 from rapport.core.errors import ValidationFailed
 from rapport.dedupe.api_merge import router as merge_router
 from rapport.dedupe.api_review import router as review_router
-from rapport.dedupe.check import CHECK_THRESHOLD, duplicates_of
-from rapport.dedupe.models import Entity
-from rapport.dedupe.orgcheck import organization_profile_from_data
+from rapport.dedupe.check import duplicates_of
+from rapport.dedupe.check.core import CHECK_THRESHOLD
+from rapport.dedupe.check.organizations import organization_profile_from_data
 from rapport.dedupe.profiles import Profile, person_profile_from_data
 
 router = Router(tags=["duplicates"])
@@ -89,7 +89,7 @@ def check_person(request: HttpRequest, payload: PersonCheckIn) -> dict[str, obje
     """People you may see who are likely the person described, best first, each with a
     score and the reasons ("same e-mail", "similar first name", …). Nothing is saved."""
     profile = person_profile_from_data(payload.model_dump())
-    return _check(request, Entity.PERSON, profile, payload.person_id, payload)
+    return _check(request, "person", profile, payload.person_id, payload)
 
 
 class OrganizationCheckIn(JsonObject):
@@ -139,7 +139,7 @@ def check_organization(request: HttpRequest, payload: OrganizationCheckIn) -> di
     if not (data["name"].strip() or data["domain"].strip() or data["phone"].strip()):
         raise ValidationFailed({"name": ["Give a name, a domain or a phone to check."]})
     profile = organization_profile_from_data(data)
-    return _check(request, Entity.ORGANIZATION, profile, payload.organization_id, payload)
+    return _check(request, "organization", profile, payload.organization_id, payload)
 
 
 router.add_router("/", review_router)

@@ -14,7 +14,8 @@ from django.db.models.functions import Cast
 from rapport.accounts.access import read_scope, visible_to
 from rapport.accounts.models import User
 from rapport.core.errors import NotFound
-from rapport.dedupe.models import DuplicateCluster, DuplicatePair, Entity, ScanRun
+from rapport.dedupe.models import DuplicateCluster, DuplicatePair, ScanRun
+from rapport.dedupe.profiles import MATCHED_ENTITIES
 from rapport.dedupe.services import entity_model
 from rapport.people.models import Person
 from rapport_analytics.matching import reason_text
@@ -35,7 +36,7 @@ def cluster_list(
     *, user: User, entity: str | None = None, status: str | None = None
 ) -> QuerySet[DuplicateCluster]:
     """Clusters ``user`` may see, most certain first (then by id)."""
-    entities = [entity] if entity else list(Entity.values)
+    entities = [entity] if entity else list(MATCHED_ENTITIES)
     scope = Q(pk__in=[])
     for name in entities:
         scope |= _visible_clusters(user, name)

@@ -6,8 +6,7 @@ import random
 from typing import Any
 
 from rapport.dedupe.keys import person_keys_rebuild
-from rapport.dedupe.models import Entity
-from rapport.dedupe.profiles import iter_all_person_profiles
+from rapport.dedupe.profiles import MATCHED_ENTITIES, iter_all_person_profiles
 from rapport.dedupe.scan import scan_run
 from rapport.dedupe.services import scan_request
 from rapport.people.models import Person
@@ -57,7 +56,7 @@ def seed_demo(*, rng: random.Random, people: int, stdout: Any) -> None:
     total = Person.objects.alive().count()
     person_keys_rebuild(iter_all_person_profiles(), total=total)
     if total <= SCAN_NOW_UP_TO:
-        runs = [scan_run(scan_request(entity=e, requested_by=None).pk) for e in Entity.values]
+        runs = [scan_run(scan_request(entity=e, requested_by=None).pk) for e in MATCHED_ENTITIES]
         found = ", ".join(f"{r.clusters} {r.entity} clusters" for r in runs)
         stdout.write(f"Duplicates: {len(retyped)} people entered twice; first scan: {found}.")
     else:

@@ -21,9 +21,9 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from rapport.dedupe.models import Entity, MatchKey, MatchProfile
+from rapport.core.bulk import RowWriter, bulk_load
+from rapport.dedupe.models import MatchKey, MatchProfile
 from rapport.dedupe.profiles import Profile, default_region, person_profiles, to_record
-from rapport.people.demo import RowWriter, bulk_load
 from rapport_analytics.matching import RecordTable
 from rapport_analytics.matching.blocking import BLOCKING_KEYS, BlockingKey
 
@@ -37,7 +37,7 @@ def key_hash(entity: str, name: str, value: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-def table_keys(table: RecordTable, entity: str = Entity.PERSON) -> list[list[tuple[str, int]]]:
+def table_keys(table: RecordTable, entity: str = "person") -> list[list[tuple[str, int]]]:
     """For each row of ``table``: its (key name, key hash) pairs, blanks left out."""
     out: list[list[tuple[str, int]]] = [[] for _ in range(len(table))]
     for key in EXACT_KEYS:
@@ -58,13 +58,11 @@ def _rows(
     ids: Sequence[int], profiles: Sequence[Profile], table: RecordTable
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     key_rows = [
-        (Entity.PERSON.value, hashed, pk)
+        ("person", hashed, pk)
         for pk, keys in zip(ids, table_keys(table), strict=True)
         for hashed in sorted({hashed for _, hashed in keys})
     ]
-    profile_rows = [
-        (Entity.PERSON.value, pk, profile_json(p)) for pk, p in zip(ids, profiles, strict=True)
-    ]
+    profile_rows = [("person", pk, profile_json(p)) for pk, p in zip(ids, profiles, strict=True)]
     return key_rows, profile_rows
 
 
@@ -90,8 +88,8 @@ def _table(ids: Sequence[int], profiles: Sequence[Profile]) -> RecordTable:
 def person_keys_refresh(person_ids: Iterable[int]) -> None:
     """Recompute the keys and profile of these people (a deleted person loses them)."""
     ids = sorted({int(i) for i in person_ids})
-    MatchKey.objects.filter(entity=Entity.PERSON, record_id__in=ids).delete()
-    MatchProfile.objects.filter(entity=Entity.PERSON, record_id__in=ids).delete()
+    MatchKey.objects.filter(entity="person", record_id__in=ids).delete()
+    MatchProfile.objects.filter(entity="person", record_id__in=ids).delete()
     profiles = person_profiles(ids)
     if not profiles:
         return
@@ -115,8 +113,8 @@ def person_keys_rebuild(
     """
     tables: list[RecordTable] = []
     with bulk_load([MatchKey, MatchProfile], rows=max(total, 0)):
-        MatchKey.objects.filter(entity=Entity.PERSON).delete()
-        MatchProfile.objects.filter(entity=Entity.PERSON).delete()
+        MatchKey.objects.filter(entity="person").delete()
+        MatchProfile.objects.filter(entity="person").delete()
         writer = RowWriter()
         ids: list[int] = []
         batch: list[Profile] = []

@@ -14,10 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-
-class Entity(models.TextChoices):
-    PERSON = "person", "Person"
-    ORGANIZATION = "organization", "Organisation"
+from rapport.core.entities import entity_choices
 
 
 class MatchKey(models.Model):
@@ -27,7 +24,7 @@ class MatchKey(models.Model):
     lookup is an integer index probe whatever the key's text.
     """
 
-    entity = models.CharField(max_length=16, choices=Entity.choices)
+    entity = models.CharField(max_length=16, choices=entity_choices)
     key = models.BigIntegerField()
     record_id = models.BigIntegerField()
 
@@ -45,7 +42,7 @@ class MatchProfile(models.Model):
     """The matcher's view of one live record (names, e-mails, phones, address…),
     so scoring a handful of candidates is one primary-key query, not five joins."""
 
-    entity = models.CharField(max_length=16, choices=Entity.choices)
+    entity = models.CharField(max_length=16, choices=entity_choices)
     record_id = models.BigIntegerField()
     data: models.JSONField[dict[str, Any]] = models.JSONField(default=dict)
 
@@ -61,7 +58,7 @@ class MatchProfile(models.Model):
 class ModelState(models.Model):
     """The workspace's fitted match model (``MatchModel.to_dict()``) for one entity."""
 
-    entity = models.CharField(max_length=16, choices=Entity.choices, unique=True)
+    entity = models.CharField(max_length=16, choices=entity_choices, unique=True)
     data: models.JSONField[dict[str, Any]] = models.JSONField(default=dict)
     labels = models.PositiveIntegerField(default=0)
     records = models.PositiveIntegerField(default=0)
@@ -79,7 +76,7 @@ class ScanStatus(models.TextChoices):
 
 
 class ScanRun(models.Model):
-    entity = models.CharField(max_length=16, choices=Entity.choices)
+    entity = models.CharField(max_length=16, choices=entity_choices)
     status = models.CharField(max_length=16, choices=ScanStatus.choices, default=ScanStatus.QUEUED)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -113,7 +110,7 @@ class ReviewStatus(models.TextChoices):
 class DuplicateCluster(models.Model):
     """Records a scan believes are one person or organisation, for review."""
 
-    entity = models.CharField(max_length=16, choices=Entity.choices)
+    entity = models.CharField(max_length=16, choices=entity_choices)
     scan = models.ForeignKey(ScanRun, on_delete=models.CASCADE, related_name="found_clusters")
     certainty = models.FloatField()
     size = models.PositiveIntegerField()
@@ -136,7 +133,7 @@ class DuplicatePair(models.Model):
     """One scored pair inside a cluster (``record_a`` < ``record_b``)."""
 
     cluster = models.ForeignKey(DuplicateCluster, on_delete=models.CASCADE, related_name="pairs")
-    entity = models.CharField(max_length=16, choices=Entity.choices)
+    entity = models.CharField(max_length=16, choices=entity_choices)
     record_a = models.BigIntegerField()
     record_b = models.BigIntegerField()
     score = models.FloatField()
@@ -164,7 +161,7 @@ class Decision(models.TextChoices):
 class DuplicateDecision(models.Model):
     """A reviewer's answer about a pair; a label for the model, and never proposed again."""
 
-    entity = models.CharField(max_length=16, choices=Entity.choices)
+    entity = models.CharField(max_length=16, choices=entity_choices)
     record_a = models.BigIntegerField()
     record_b = models.BigIntegerField()
     decision = models.CharField(max_length=16, choices=Decision.choices)
@@ -195,7 +192,7 @@ class MergeRecord(models.Model):
     because the survivor already had its equivalent (serialised, to be re-created).
     """
 
-    entity = models.CharField(max_length=16, choices=Entity.choices)
+    entity = models.CharField(max_length=16, choices=entity_choices)
     survivor_id = models.BigIntegerField()
     merged_id = models.BigIntegerField()
     merged_label = models.CharField(max_length=300, blank=True)

@@ -14,11 +14,11 @@ from collections.abc import Iterable, Sequence
 from django.db import transaction
 
 from rapport.dedupe.keys import key_hash
-from rapport.dedupe.models import Entity, MatchKey, MatchProfile
+from rapport.dedupe.models import MatchKey, MatchProfile
 from rapport.dedupe.orgmatch import normalised_org
 from rapport.dedupe.profiles import Profile, organization_profiles
 
-ORG = Entity.ORGANIZATION.value
+ORG = "organization"
 WRITE_BATCH = 5_000
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -178,3 +178,11 @@ def iter_all_organization_profiles() -> Iterator[tuple[int, Profile]]:
     rows = Organization.objects.alive().order_by("pk").values_list(*ORG_COLUMNS)
     for row in rows.iterator(chunk_size=CHUNK):
         yield row[0], _org_profile(row)
+
+
+# How the matcher reads each kind of record it knows (a handful of ids at a time).
+PROFILE_READERS: dict[str, Callable[[Sequence[int]], dict[int, Profile]]] = {
+    "person": person_profiles,
+    "organization": organization_profiles,
+}
+MATCHED_ENTITIES = tuple(PROFILE_READERS)

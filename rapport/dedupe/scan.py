@@ -20,7 +20,6 @@ from rapport.dedupe.models import (
     DuplicateCluster,
     DuplicateDecision,
     DuplicatePair,
-    Entity,
     ModelState,
     ReviewStatus,
     ScanRun,
@@ -117,12 +116,12 @@ def _store(run: ScanRun, entity: str, pairs: list[tuple[int, int, float, tuple[s
 def _scan_people(run: ScanRun, progress: Progress) -> list[tuple[int, int, float, tuple[str, ...]]]:
     table = _read_people(progress)
     run.records = len(table)
-    decided = decided_pairs(Entity.PERSON)
+    decided = decided_pairs("person")
     labels = [Label(str(a), str(b), dup) for (a, b), dup in decided.items()]
     progress(f"fitting the match model with {len(labels)} reviewed pairs")
     model = fit_person_model(table, labels)
     ModelState.objects.update_or_create(
-        entity=Entity.PERSON,
+        entity="person",
         defaults={"data": model.to_dict(), "labels": len(labels), "records": len(table),
                   "fitted_at": timezone.now()},
     )  # fmt: skip
@@ -150,7 +149,7 @@ def _scan_organizations(run: ScanRun) -> list[tuple[int, int, float, tuple[str, 
     # The keys of the duplicate check are rebuilt on the way, as for people.
     profiles = organization_keys_rebuild(iter_all_organization_profiles())
     run.records = len(profiles)
-    decided = decided_pairs(Entity.ORGANIZATION)
+    decided = decided_pairs("organization")
     return [
         (p.a, p.b, p.score, p.reasons)
         for p in scan_organizations(profiles)
@@ -166,10 +165,7 @@ def scan_run(run_id: int, *, progress: Progress = _quiet) -> ScanRun:
     run.status, run.started_at = ScanStatus.RUNNING, timezone.now()
     run.save(update_fields=["status", "started_at"])
     try:
-        if run.entity == Entity.PERSON:
-            pairs = _scan_people(run, progress)
-        else:
-            pairs = _scan_organizations(run)
+        pairs = _scan_people(run, progress) if run.entity == "person" else _scan_organizations(run)
         progress(f"storing {len(pairs):,} pairs for review")
         run.pairs = len(pairs)
         run.clusters = _store(run, run.entity, pairs)

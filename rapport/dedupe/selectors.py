@@ -12,10 +12,10 @@ from rapport.accounts.models import User
 from rapport.dedupe.models import (
     DuplicateCluster,
     DuplicatePair,
-    Entity,
     ReviewStatus,
     ScanRun,
 )
+from rapport.dedupe.profiles import MATCHED_ENTITIES
 from rapport.dedupe.services import entity_model
 from rapport.people.models import Organization, Person
 from rapport.people.selectors import affiliations_seen_by
@@ -87,13 +87,13 @@ def open_pairs_of(*, user: User, entity: str, record_id: int) -> list[dict[str, 
 
 
 def last_scans() -> dict[str, ScanRun | None]:
-    return {e: ScanRun.objects.filter(entity=e).first() for e in Entity.values}
+    return {e: ScanRun.objects.filter(entity=e).first() for e in MATCHED_ENTITIES}
 
 
 def open_cluster_counts() -> dict[str, int]:
     return {
         e: DuplicateCluster.objects.filter(entity=e, status=ReviewStatus.OPEN).count()
-        for e in Entity.values
+        for e in MATCHED_ENTITIES
     }
 
 

@@ -12,27 +12,26 @@ from django.utils import timezone
 
 from rapport.accounts.access import access_record, can_edit, require_writer
 from rapport.accounts.models import User
+from rapport.core.entities import entity_kind
 from rapport.core.errors import Conflict, PermissionDenied, ValidationFailed
 from rapport.dedupe.models import (
     Decision,
     DuplicateCluster,
     DuplicateDecision,
     DuplicatePair,
-    Entity,
     ReviewStatus,
     ScanRun,
     ScanStatus,
 )
+from rapport.dedupe.profiles import MATCHED_ENTITIES
 from rapport.people.models import Organization, Person
 
 STALE_SCAN = dt.timedelta(hours=6)
 
 
 def entity_model(entity: str) -> type[Person] | type[Organization]:
-    if entity == Entity.PERSON:
-        return Person
-    if entity == Entity.ORGANIZATION:
-        return Organization
+    if entity in MATCHED_ENTITIES:
+        return entity_kind(entity).model
     raise ValidationFailed({"entity": ["Must be person or organization."]})
 
 

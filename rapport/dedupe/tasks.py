@@ -5,7 +5,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from rapport.dedupe.models import Entity
+from rapport.dedupe.profiles import MATCHED_ENTITIES
 from rapport.dedupe.scan import scan_run
 from rapport.dedupe.services import scan_request
 
@@ -17,6 +17,6 @@ def run_scan(run_id: int) -> None:
 
 @db_periodic_task(crontab(hour="2", minute="30"))
 def nightly_scans() -> None:
-    for entity in (Entity.PERSON, Entity.ORGANIZATION):
+    for entity in MATCHED_ENTITIES:
         run = scan_request(entity=entity, requested_by=None)
         scan_run(run.pk)

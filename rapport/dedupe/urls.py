@@ -1,10 +1,9 @@
 from django.urls import path
 
-from rapport.dedupe.models import Entity
 from rapport.dedupe.views import check, merge, panels, review
 
-PERSON = {"entity": Entity.PERSON.value}
-ORG = {"entity": Entity.ORGANIZATION.value}
+PERSON = {"entity": "person"}
+ORG = {"entity": "organization"}
 
 app_name = "dedupe"
 urlpatterns = [

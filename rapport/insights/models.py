@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from rapport.core.entities import entity_choices
 from rapport.core.models import TimeStampedModel
 
 ONE_CUSTOMER = Q(person__isnull=False, organization__isnull=True) | Q(
@@ -212,11 +213,6 @@ class StrategicFlag(models.Model):
         return str(self.get_kind_display()).split(" (")[0]
 
 
-class SegmentEntity(models.TextChoices):
-    PERSON = "person", "People"
-    ORGANIZATION = "organization", "Organisations"
-
-
 class Segment(TimeStampedModel):
     """A saved dynamic filter: conditions over record fields and value scores, ANDed.
 
@@ -225,9 +221,7 @@ class Segment(TimeStampedModel):
     """
 
     name = models.CharField(max_length=100)
-    entity = models.CharField(
-        max_length=16, choices=SegmentEntity.choices, default=SegmentEntity.PERSON
-    )
+    entity = models.CharField(max_length=16, choices=entity_choices, default="person")
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

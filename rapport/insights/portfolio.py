@@ -17,6 +17,7 @@ from django.utils.timesince import timesince
 
 from rapport.accounts.access import visible_to
 from rapport.accounts.models import User
+from rapport.core.entities import entity_of
 from rapport.insights.models import (
     CustomerScore,
     InsightsSettings,
@@ -83,7 +84,7 @@ def explain(score: CustomerScore, previous: CustomerScore | None, horizon: float
 
 def customer_value(*, customer: Person | Organization) -> CustomerValue:
     """Value data for a customer the caller already has access to."""
-    entity = "person" if isinstance(customer, Person) else "organization"
+    entity = entity_of(customer).key
     history = list(
         CustomerScore.objects.filter(**{entity: customer})
         .select_related("run")

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from rapport.core.entities import entity_kind
 from rapport.core.errors import ValidationFailed
 from rapport.people.custom_fields import coerce_value, definitions_for
 from rapport.people.models import (
@@ -250,10 +251,7 @@ def compile_conditions(
 
 
 def _tagged(entity: str, tag_filter: Q) -> Any:
-    from rapport.people.models import Organization, Person
-
-    model = Person if entity == "person" else Organization
-    through = model.tags.through
+    through = entity_kind(entity).model.tags.through
     return through.objects.filter(tag_filter).values(f"{entity}_id")
 
 

@@ -8,6 +8,7 @@ from django.db.models import Model, Q, QuerySet
 
 from rapport.accounts.access import visible_to
 from rapport.accounts.models import User
+from rapport.core.entities import entity_kind, entity_of
 from rapport.core.errors import NotFound, ValidationFailed
 from rapport.core.params import parse_id
 from rapport.insights.models import CustomerScore, Segment
@@ -49,9 +50,7 @@ def segment_records(*, segment: Segment, user: User | None) -> QuerySet[Any]:
 
     ``user=None`` is the system (e.g. the campaign worker): no visibility rule applies.
     """
-    model: type[Person] | type[Organization] = (
-        Organization if segment.entity == "organization" else Person
-    )
+    model: type[Person] | type[Organization] = entity_kind(segment.entity).model
     qs: QuerySet[Any] = model.objects.filter(deleted_at__isnull=True)
     if user is not None:
         qs = visible_to(qs, user)
@@ -81,7 +80,7 @@ def segment_filter(qs: QuerySet[M], *, user: User, segment_id: str) -> QuerySet[
     segment = segments_for(user=user).filter(pk=pk).first()
     if segment is None:
         raise ValidationFailed({"segment": ["No such segment, or you may not use it."]})
-    entity = "organization" if qs.model is Organization else "person"
+    entity = entity_of(qs.model).key
     if segment.entity != entity:
         raise ValidationFailed({"segment": [f"That segment is a list of {segment.entity}s."]})
     return apply_segment(qs, entity=entity, definition=segment.definition, me=user.pk)

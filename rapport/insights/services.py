@@ -12,6 +12,7 @@ from django.utils import timezone
 from rapport.accounts.access import access_record, require_writer
 from rapport.accounts.models import Role, User
 from rapport.core.audit import audit_record, diff_snapshots
+from rapport.core.entities import entity_kind, must_be_entity
 from rapport.core.errors import Conflict, PermissionDenied, StaleVersion, ValidationFailed
 from rapport.core.models import AuditAction
 from rapport.insights.models import (
@@ -20,7 +21,6 @@ from rapport.insights.models import (
     PurchaseModelChoice,
     RunStatus,
     Segment,
-    SegmentEntity,
     StrategicFlag,
     StrategicKind,
 )
@@ -52,7 +52,7 @@ def recompute_request(*, actor: User) -> ModelRun:
 
 
 def _customer(actor: User, entity: str, pk: int) -> Person | Organization:
-    model: type[Person] | type[Organization] = Person if entity == "person" else Organization
+    model: type[Person] | type[Organization] = entity_kind(entity).model
     return access_record(model.objects.all(), actor, pk=pk, for_write=True)
 
 
@@ -118,10 +118,10 @@ def _segment_fields(
 @transaction.atomic
 def segment_create(*, actor: User, data: Mapping[str, Any]) -> Segment:
     """Any signed-in user may save segments; only managers and admins may share them."""
-    entity = str(data.get("entity") or SegmentEntity.PERSON)
+    entity = str(data.get("entity") or "person")
     errors: dict[str, list[str]] = {}
-    if entity not in SegmentEntity.values:
-        raise ValidationFailed({"entity": [f"Must be one of: {', '.join(SegmentEntity.values)}."]})
+    if problem := must_be_entity(entity):
+        raise ValidationFailed({"entity": [problem]})
     fields = _segment_fields({"definition": [], **data}, entity=entity, errors=errors)
     if "name" not in fields:
         errors["name"] = ["A segment needs a name."]

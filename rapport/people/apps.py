@@ -7,7 +7,9 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from rapport.core.event_selectors import register_event_visibility
+        from rapport.people.entities import register_entities
         from rapport.people.events import visible_organization_ids, visible_person_ids
 
+        register_entities()
         register_event_visibility("person", visible_person_ids)
         register_event_visibility("organization", visible_organization_ids)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from rapport.accounts.access import assignable_owner_ok, editable_by, require_writer
 from rapport.accounts.models import User
 from rapport.core.audit import audit_record_many
+from rapport.core.entities import entity_of
 from rapport.core.errors import ValidationFailed
 from rapport.core.models import AuditAction
 from rapport.people.limits import check_limit, record_limit
@@ -30,7 +31,7 @@ def _targets(model: type[Model], actor: User, ids: Sequence[int]) -> QuerySet[An
 
 
 def _entity(model: type[Model]) -> str:
-    return "person" if model is Person else "organization"
+    return entity_of(model).key
 
 
 @transaction.atomic

@@ -17,9 +17,10 @@ from django.db import transaction
 from rapport.accounts.access import require_admin
 from rapport.accounts.models import User
 from rapport.core.audit import audit_record
+from rapport.core.entities import must_be_entity
 from rapport.core.errors import Conflict, ValidationFailed
 from rapport.core.models import AuditAction
-from rapport.people.models import CustomFieldDefinition, CustomFieldEntity, CustomFieldType
+from rapport.people.models import CustomFieldDefinition, CustomFieldType
 from rapport.people.normalize import InvalidValue, clean_text
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
@@ -79,8 +80,8 @@ def custom_field_create(*, actor: User, data: Mapping[str, Any]) -> CustomFieldD
     entity = str(data.get("entity") or "")
     field_type = str(data.get("field_type") or "")
     key = clean_text(str(data.get("key") or "")).lower()
-    if entity not in CustomFieldEntity.values:
-        errors["entity"] = [f"Must be one of: {', '.join(CustomFieldEntity.values)}."]
+    if problem := must_be_entity(entity):
+        errors["entity"] = [problem]
     if field_type not in CustomFieldType.values:
         errors["field_type"] = [f"Must be one of: {', '.join(CustomFieldType.values)}."]
     if not _KEY.match(key):

@@ -2,13 +2,13 @@
 
 Forms only collect and shape input; the services validate and write. The
 services' ``ValidationFailed.detail`` (field → messages) is put back onto the
-form's fields with ``add_service_errors`` so errors show next to the input.
+form's fields with ``rapport.core.forms.add_service_errors`` so errors show next to the input.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -16,11 +16,11 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from rapport.accounts.models import Team, User
+from rapport.core.entities import entity_choices
 from rapport.core.params import MAX_INT
 from rapport.people.models import (
     ConsentStatus,
     CustomFieldDefinition,
-    CustomFieldEntity,
     CustomFieldType,
     LifecycleStage,
     Organization,
@@ -88,23 +88,6 @@ def _custom_for_service(value: Any) -> Any:
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
-
-
-def add_service_errors(form: forms.Form, detail: str | Mapping[str, Sequence[str]]) -> None:
-    """Show a service's validation messages on the matching form fields."""
-    if isinstance(detail, str):
-        form.add_error(None, detail)
-        return
-    for key, messages in detail.items():
-        name: str | None = key
-        if key.startswith("custom_fields."):
-            name = "cf_" + key.split(".", 1)[1]
-        elif key == "organizations":
-            name = "organization_0"
-        if name not in form.fields:
-            name = None
-        for message in messages:
-            form.add_error(name, message)
 
 
 class RecordForm(forms.Form):
@@ -190,7 +173,9 @@ ADDRESS_FIELDS = ("street", "city", "region", "postcode", "country")
 
 
 class PersonForm(RecordForm):
-    entity = CustomFieldEntity.PERSON
+    entity = "person"
+    # The service reports affiliation problems on "organizations"; the first row shows them.
+    service_error_fields = {"organizations": "organization_0"}
     honorific = forms.CharField(max_length=20, required=False)
     first_name = forms.CharField(max_length=100, required=False)
     middle_name = forms.CharField(max_length=100, required=False)
@@ -291,7 +276,7 @@ class PersonForm(RecordForm):
 
 
 class OrganizationForm(RecordForm):
-    entity = CustomFieldEntity.ORGANIZATION
+    entity = "organization"
     name = forms.CharField(max_length=200)
     domain = forms.CharField(max_length=253, required=False, help_text="e.g. example.com")
     phone = forms.CharField(
@@ -371,7 +356,7 @@ class SavedViewForm(forms.Form):
 class CustomFieldForm(forms.Form):
     """Create (all fields) or edit (label, choices, required, position) a custom field."""
 
-    entity = forms.ChoiceField(choices=CustomFieldEntity.choices, label="Record type")
+    entity = forms.ChoiceField(choices=entity_choices, label="Record type")
     key = forms.SlugField(
         max_length=50,
         help_text="Lower-case letters, digits and underscores; used in the API and filters.",

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from rapport.core.entities import entity_choices
 from rapport.core.models import OwnedRecord, TimeStampedModel
 
 
@@ -228,11 +229,6 @@ class Affiliation(models.Model):
         return HIDDEN_ORGANIZATION if self.organization_hidden else self.organization.name
 
 
-class CustomFieldEntity(models.TextChoices):
-    PERSON = "person", "Person"
-    ORGANIZATION = "organization", "Organisation"
-
-
 class CustomFieldType(models.TextChoices):
     TEXT = "text", "Text"
     NUMBER = "number", "Number"
@@ -242,7 +238,7 @@ class CustomFieldType(models.TextChoices):
 
 
 class CustomFieldDefinition(TimeStampedModel):
-    entity = models.CharField(max_length=16, choices=CustomFieldEntity.choices)
+    entity = models.CharField(max_length=16, choices=entity_choices)
     key = models.SlugField(max_length=50, help_text="Used in the API and in filters")
     label = models.CharField(max_length=100)
     field_type = models.CharField(max_length=16, choices=CustomFieldType.choices)
@@ -266,7 +262,7 @@ class SavedView(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
     )
-    entity = models.CharField(max_length=16, choices=CustomFieldEntity.choices)
+    entity = models.CharField(max_length=16, choices=entity_choices)
     name = models.CharField(max_length=100)
     query = models.CharField(max_length=2000, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -7,8 +7,9 @@ from urllib.parse import parse_qsl, urlencode
 from django.db import transaction
 
 from rapport.accounts.models import User
+from rapport.core.entities import must_be_entity
 from rapport.core.errors import NotFound, ValidationFailed
-from rapport.people.models import CustomFieldEntity, SavedView
+from rapport.people.models import SavedView
 from rapport.people.normalize import InvalidValue, clean_text
 
 # Paging is where you are, not what you are looking at: a saved view starts on page one.
@@ -27,10 +28,8 @@ def clean_query(query: str) -> str:
 @transaction.atomic
 def saved_view_save(*, user: User, entity: str, name: str, query: str) -> SavedView:
     """Create the view, or overwrite the user's view of the same name."""
-    if entity not in CustomFieldEntity.values:
-        raise ValidationFailed(
-            {"entity": [f"Must be one of: {', '.join(CustomFieldEntity.values)}."]}
-        )
+    if problem := must_be_entity(entity):
+        raise ValidationFailed({"entity": [problem]})
     try:
         name = clean_text(name, max_length=100)
     except InvalidValue as exc:

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from rapport.accounts.access import visible_to
 from rapport.accounts.models import User
+from rapport.core.entities import entity_of
 from rapport.core.errors import NotFound, ValidationFailed
 from rapport.core.params import id_or_none
 from rapport.people.models import Organization, Person
@@ -124,8 +125,7 @@ def customer_orders(
     *, customer: Person | Organization, limit: int = 10
 ) -> tuple[list[Order], OrderTotals]:
     """The latest orders of a customer the caller already has access to, and totals."""
-    field = "person" if isinstance(customer, Person) else "organization"
-    qs = Order.objects.filter(**{field: customer}).order_by("-ordered_at", "-id")
+    qs = Order.objects.filter(**{entity_of(customer).key: customer}).order_by("-ordered_at", "-id")
     totals = (
         qs.exclude(status__in=[OrderStatus.CANCELLED, OrderStatus.REFUNDED])
         .order_by()

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 
-from rapport.people.models import Person
+from rapport.core.entities import entity_of
 from rapport.sales.models import Order
 
 SOURCE = "orders"
@@ -40,7 +40,7 @@ def _older_than(before: Any) -> Q:
 def order_items(*, record: Any, user: Any, before: Any, limit: int) -> Iterable[Any]:
     from rapport.activities.timeline import TimelineItem
 
-    field = "person" if isinstance(record, Person) else "organization"
+    field = entity_of(record).key
     orders = (
         Order.objects.filter(_older_than(before), **{field: record})
         .order_by("-ordered_at", "-id")

@@ -14,13 +14,14 @@ from django.views.decorators.http import require_GET, require_POST
 from rapport.accounts.access import access_record, can_write
 from rapport.accounts.models import User
 from rapport.activities import services, task_services
-from rapport.activities.forms import CallForm, MeetingForm, NoteForm, TaskForm, add_service_errors
+from rapport.activities.forms import CallForm, MeetingForm, NoteForm, TaskForm
 from rapport.activities.selectors import activity_detail, assignable_users
 from rapport.activities.timeline import Cursor, kind_choices, timeline_page
+from rapport.core.entities import entity_kind
 from rapport.core.errors import PermissionDenied, ValidationFailed
+from rapport.core.forms import add_service_errors
 from rapport.core.htmx import htmx_partial
-from rapport.people.models import Organization, Person
-from rapport.people.views.common import current_user, safe_next, translate_errors
+from rapport.core.web import current_user, safe_next, translate_errors
 
 PAGE_SIZE = 20
 FORMS: dict[str, type[forms.Form]] = {"note": NoteForm, "call": CallForm, "meeting": MeetingForm}
@@ -28,13 +29,11 @@ FORMS: dict[str, type[forms.Form]] = {"note": NoteForm, "call": CallForm, "meeti
 
 def _record(user: User, entity: str, pk: int) -> Any:
     """The record, if the user may see it (404 otherwise); no relations: the panel needs none."""
-    model = Person if entity == "person" else Organization
-    return access_record(model.objects.all(), user, pk=pk)
+    return access_record(entity_kind(entity).model.objects.all(), user, pk=pk)
 
 
 def _record_url(entity: str, pk: int) -> str:
-    name = "people:person_detail" if entity == "person" else "people:organization_detail"
-    return reverse(name, args=[pk])
+    return reverse(entity_kind(entity).detail_url, args=[pk])
 
 
 def _kinds(request: HttpRequest) -> list[str]:
@@ -133,7 +132,7 @@ def _log(request: HttpRequest, entity: str, pk: int) -> HttpResponse:
     user = current_user(request)
     record = _record(user, entity, pk)
     what = request.POST.get("what", "")
-    ids = {"people" if entity == "person" else "organizations": [record.pk]}
+    ids = {entity_kind(entity).collection: [record.pk]}
     if what == "task":
         form: forms.Form = TaskForm(
             request.POST, assignees=list(assignable_users(user)), actor=user, auto_id="task_%s"

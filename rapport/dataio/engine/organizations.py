@@ -18,7 +18,7 @@ from rapport.dataio.engine.common import (
     BatchResult,
     ImportContext,
 )
-from rapport.dataio.models import Entity, ExternalId
+from rapport.dataio.models import ExternalId
 from rapport.people.models import Organization
 from rapport.people.search import organization_search_text
 
@@ -78,7 +78,7 @@ def _lookup(rows: list[CleanRow], source: str) -> dict[str, int]:
     externals = {r.external_id for r in rows if r.external_id}
     if externals:
         for value, pk in ExternalId.objects.filter(
-            Q(value__in=externals), entity=Entity.ORGANIZATION, source=source,
+            Q(value__in=externals), entity="organization", source=source,
             organization__deleted_at__isnull=True,
         ).values_list("value", "organization_id"):  # fmt: skip
             found["x:" + value] = pk

@@ -34,13 +34,16 @@ from rapport.dataio.engine.organizations import write_organizations
 from rapport.dataio.engine.people import write_people
 from rapport.dataio.fields import CUSTOM_PREFIX, KEYS, fields_for
 from rapport.dataio.matchkeys import with_match_keys
-from rapport.dataio.models import Entity, ImportIssue, ImportJob, JobStatus
+from rapport.dataio.models import ImportIssue, ImportJob, JobStatus
 from rapport.dataio.readers import FileProblem, Row, Table, open_table
 from rapport.dataio.retention import delete_import_file
 from rapport.people.custom_fields import definitions_for
 from rapport.people.limits import record_limit
 
 logger = logging.getLogger(__name__)
+
+# How each kind of record the import knows (``fields.KEYS``) is written.
+WRITERS = {"person": write_people, "organization": write_organizations}
 BATCH_ROWS = 5000
 # A big import writes bigger batches: each batch's key lookups read most of the e-mail,
 # phone and external-id indexes whatever its size, so at a million rows 5,000-row
@@ -89,7 +92,7 @@ def mapping_problems(job: ImportJob, headers: list[str]) -> list[str]:
         problems.append(f"Choose the key for updates: one of {', '.join(KEYS[job.entity])}.")
     elif job.key not in targets and not (job.key == "name" and "name" in targets):
         problems.append(f"The key {KEYS[job.entity][job.key]!r} is not mapped to any column.")
-    if job.entity == Entity.ORGANIZATION and "name" not in targets:
+    if job.entity == "organization" and "name" not in targets:
         problems.append("Map a column to the organisation's name.")
     return problems
 
@@ -281,7 +284,7 @@ def _run(job: ImportJob, progress: Progress | None, workers: int, batch_rows: in
         raise FileProblem(" ".join(problems))
     config = clean_config(job, table.headers)
     ctx = ImportContext(job, User.objects.get(pk=actor.pk))
-    write = write_people if job.entity == Entity.PERSON else write_organizations
+    write = WRITERS[job.entity]
     rows = islice(table.rows, job.rows_done, None)
     batch_rows = batch_rows or batch_size(job.rows_total)
     for batch in _batches(_cleaned(config, rows, workers, ahead=2 * batch_rows), batch_rows):

@@ -11,9 +11,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport.accounts.access import can_write, require_writer
+from rapport.core.entities import entity_kind
 from rapport.core.errors import ValidationFailed
+from rapport.core.web import current_user, error_messages, translate_errors
 from rapport.dataio.fields import KEYS, fields_for
-from rapport.dataio.models import Entity, ImportJob, JobStatus
+from rapport.dataio.models import ImportJob, JobStatus
 from rapport.dataio.services import (
     Preview,
     import_job_configure,
@@ -23,7 +25,6 @@ from rapport.dataio.services import (
     import_preview,
     issues_csv,
 )
-from rapport.people.views.common import current_user, error_messages, translate_errors
 
 RECENT_JOBS = 20
 ISSUES_SHOWN = 50
@@ -38,7 +39,7 @@ def hub_view(request: HttpRequest) -> HttpResponse:
         jobs = jobs.filter(created_by=user)
     return render(request, "dataio/hub.html", {
         "jobs": list(jobs[:RECENT_JOBS]), "can_import": can_write(user),
-        "entities": Entity.choices,
+        "entities": [(key, entity_kind(key).plural_label) for key in KEYS],
     })  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from rapport.accounts.access import can_edit, require_writer
 from rapport.accounts.models import User
 from rapport.core.audit import audit_record, diff_snapshots
+from rapport.core.entities import entity_kind, entity_of
 from rapport.core.errors import Conflict, PermissionDenied, StaleVersion, ValidationFailed
 from rapport.core.events import emit
 from rapport.core.models import AuditAction
@@ -28,7 +29,7 @@ from rapport.dedupe.merge.fields import (
     resolve_choices,
 )
 from rapport.dedupe.merge.relations import move_back, move_related
-from rapport.dedupe.models import Decision, DuplicateDecision, Entity, MergeRecord
+from rapport.dedupe.models import Decision, DuplicateDecision, MergeRecord
 from rapport.dedupe.services import decision_record
 from rapport.people.models import Affiliation, Organization, Person, PersonEmail, PersonPhone
 from rapport.people.search import organization_search_text
@@ -43,16 +44,12 @@ PERSON_PRIMARY_ROWS: tuple[tuple[type[Any], str], ...] = (
 )
 
 
-def entity_of(record: Record) -> str:
-    return Entity.PERSON if isinstance(record, Person) else Entity.ORGANIZATION
-
-
 def label_of(record: Record) -> str:
-    return record.full_name if isinstance(record, Person) else record.name
+    return entity_of(record).name_of(record)
 
 
 def _primary_models(entity: str) -> tuple[tuple[type[Any], str], ...]:
-    return PERSON_PRIMARY_ROWS if entity == Entity.PERSON else ()
+    return PERSON_PRIMARY_ROWS if entity == "person" else ()
 
 
 def _primaries(entity: str, *ids: int) -> dict[str, dict[str, list[int]]]:
@@ -136,7 +133,7 @@ def _merge(
     survivor, duplicate = _lock(survivor), _lock(duplicate)
     merge_check(merged_by, survivor, duplicate)
     _check_versions(survivor, duplicate, versions)
-    entity = entity_of(survivor)
+    entity = entity_of(survivor).key
     choices = resolve_choices(survivor, duplicate, field_choices)
     before = field_values(survivor)
     primaries = _primaries(entity, survivor.pk, duplicate.pk)
@@ -168,7 +165,7 @@ def _merge(
                  changes={"merged into": [None, f"#{survivor.pk} {label_of(survivor)}"]})  # fmt: skip
     emit(f"{entity}.merged", entity_type=entity, entity_ids=[survivor.pk, duplicate.pk],
          actor=merged_by, fields=diff_snapshots(before, after))  # fmt: skip
-    if entity == Entity.PERSON:
+    if entity == "person":
         person_keys_refresh([survivor.pk, duplicate.pk])
     else:
         _refresh_people_of(log.moves)
@@ -217,7 +214,7 @@ def organization_merge(
 
 
 def _record_model(entity: str) -> type[Person] | type[Organization]:
-    return Person if entity == Entity.PERSON else Organization
+    return entity_kind(entity).model
 
 
 @transaction.atomic
@@ -264,7 +261,7 @@ def merge_undo(*, merge: MergeRecord, actor: User) -> Record:
     emit(f"{merge.entity}.merge_undone", entity_type=merge.entity,
          entity_ids=[survivor.pk, duplicate.pk], actor=actor,
          fields=[name for name in changes if name != "merge undone"])  # fmt: skip
-    if merge.entity == Entity.PERSON:
+    if merge.entity == "person":
         person_keys_refresh([survivor.pk, duplicate.pk])
     else:
         _refresh_people_of(snap.get("moves", []))

@@ -12,12 +12,12 @@ from django.views.decorators.http import require_POST
 
 from rapport.accounts.models import User
 from rapport.core.params import id_or_none
-from rapport.dedupe.check import Scored, duplicates_of
-from rapport.dedupe.models import Entity
-from rapport.dedupe.orgcheck import organization_profile_from_data
+from rapport.core.web import current_user, translate_errors
+from rapport.dedupe.check import duplicates_of
+from rapport.dedupe.check.core import Scored
+from rapport.dedupe.check.organizations import organization_profile_from_data
 from rapport.dedupe.profiles import person_profile_from_data
 from rapport.dedupe.services import not_duplicate
-from rapport.people.views.common import current_user, translate_errors
 
 FORM_LIMIT = 3
 
@@ -51,7 +51,7 @@ def _form_candidates(
     entity: str, user: User, post: QueryDict, record_id: int | None
 ) -> Sequence[Scored]:
     """Likely duplicates of what the form says, when it says enough to tell."""
-    if entity == Entity.PERSON:
+    if entity == "person":
         profile = form_profile(post)
         if not any(profile[k] for k in ("first_name", "last_name", "emails", "phones")):
             return []

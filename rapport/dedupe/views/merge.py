@@ -11,7 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rapport.accounts.access import access_record
 from rapport.accounts.models import Team, User
+from rapport.core.entities import entity_kind
 from rapport.core.errors import Conflict, NotFound
+from rapport.core.web import current_user, translate_errors
 from rapport.dedupe.merge import merge_undo, organization_merge, person_merge
 from rapport.dedupe.merge.fields import (
     DUPLICATE,
@@ -22,11 +24,11 @@ from rapport.dedupe.merge.fields import (
     resolve_choices,
 )
 from rapport.dedupe.merge.services import label_of
-from rapport.dedupe.models import Entity, MergeRecord
+from rapport.dedupe.models import MergeRecord
+from rapport.dedupe.profiles import MATCHED_ENTITIES
 from rapport.dedupe.selectors import related_counts
 from rapport.dedupe.services import entity_model
 from rapport.people.models import Organization, Person
-from rapport.people.views.common import current_user, translate_errors
 
 
 def _shown(record: Any, group: FieldGroup) -> str:
@@ -70,7 +72,7 @@ def _pair(request: HttpRequest, entity: str, survivor_id: int, duplicate_id: int
 def merge_view(
     request: HttpRequest, entity: str, survivor_id: int, duplicate_id: int
 ) -> HttpResponse:
-    if entity not in Entity.values:
+    if entity not in MATCHED_ENTITIES:
         raise NotFound("No such kind of record.")
     user, survivor, duplicate = _pair(request, entity, survivor_id, duplicate_id)
     if survivor.pk == duplicate.pk or survivor.is_deleted or duplicate.is_deleted:
@@ -83,8 +85,7 @@ def merge_view(
                        merged_by=user)  # fmt: skip
         messages.success(request, f"Merged {label_of(duplicate)} into {label_of(merged)}. "
                                   "You can undo this from the record's duplicates panel.")  # fmt: skip
-        detail = "people:person_detail" if entity == Entity.PERSON else "people:organization_detail"
-        return redirect(detail, pk=merged.pk)
+        return redirect(entity_kind(entity).detail_url, pk=merged.pk)
     rows = []
     for group in groups_for(survivor):
         ours, theirs = _shown(survivor, group), _shown(duplicate, group)
@@ -110,7 +111,4 @@ def merge_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
     access_record(model.objects.all(), user, pk=merge.survivor_id)
     restored = merge_undo(merge=merge, actor=user)
     messages.success(request, f"Merge undone: {label_of(restored)} is back as a separate record.")
-    detail = (
-        "people:person_detail" if merge.entity == Entity.PERSON else "people:organization_detail"
-    )
-    return redirect(detail, pk=merge.survivor_id)
+    return redirect(entity_kind(merge.entity).detail_url, pk=merge.survivor_id)

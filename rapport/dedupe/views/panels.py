@@ -9,12 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from rapport.accounts.access import can_edit
-from rapport.dedupe.check import Scored, duplicates_of
-from rapport.dedupe.models import Entity, MergeRecord
-from rapport.dedupe.profiles import organization_profiles, person_profiles
+from rapport.core.entities import entity_kind
+from rapport.core.web import current_user, translate_errors
+from rapport.dedupe.check import duplicates_of
+from rapport.dedupe.check.core import Scored
+from rapport.dedupe.models import MergeRecord
+from rapport.dedupe.profiles import PROFILE_READERS
 from rapport.dedupe.selectors import open_pairs_of
-from rapport.people.selectors import organization_detail, person_detail
-from rapport.people.views.common import current_user, translate_errors
 
 
 def _panel(
@@ -34,8 +35,7 @@ def _panel(
     context = {
         "entity": entity, "record": record, "candidates": candidates, "scan_pairs": scan_pairs,
         "merges": merges, "merged_into": merged_into, "can_edit": can_edit(user, record),
-        "noun": "person" if entity == Entity.PERSON else "organisation",
-        "detail_url": "people:person_detail" if entity == Entity.PERSON else "people:organization_detail",
+        "noun": entity_kind(entity).noun, "detail_url": entity_kind(entity).detail_url,
     }  # fmt: skip
     return render(request, "dedupe/_record_panel.html", context)
 
@@ -44,11 +44,10 @@ def _panel(
 def panel_view(request: HttpRequest, pk: int, entity: str) -> HttpResponse:
     """The top panel of a person's or an organisation's page."""
     user = current_user(request)
-    person = entity == Entity.PERSON
-    record = (person_detail if person else organization_detail)(user=user, pk=pk)
+    record = entity_kind(entity).detail(user=user, pk=pk)
     candidates: Sequence[Scored] = []
     if not record.is_deleted:
-        profile = (person_profiles if person else organization_profiles)([record.pk]).get(record.pk)
+        profile = PROFILE_READERS[entity]([record.pk]).get(record.pk)
         if profile is not None:
             candidates = duplicates_of(entity, user=user, profile=profile, record_id=record.pk)
     return _panel(request, entity, record, candidates)

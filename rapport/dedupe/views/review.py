@@ -9,15 +9,17 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from rapport.accounts.access import can_write
+from rapport.core.entities import entity_kind
 from rapport.core.params import page_number
-from rapport.dedupe.models import DuplicatePair, Entity, ReviewStatus
+from rapport.core.web import current_user, safe_next, translate_errors
+from rapport.dedupe.models import DuplicatePair, ReviewStatus
+from rapport.dedupe.profiles import MATCHED_ENTITIES
 from rapport.dedupe.selectors import clusters_for_review, last_scans, open_cluster_counts
 from rapport.dedupe.services import not_duplicate, scan_enqueue
-from rapport.people.views.common import current_user, safe_next, translate_errors
 
 
 def _entity(value: str | None) -> str:
-    return value if value in Entity.values else Entity.PERSON
+    return value if value in MATCHED_ENTITIES else "person"
 
 
 @translate_errors
@@ -27,7 +29,7 @@ def review_view(request: HttpRequest) -> HttpResponse:
     page = page_number(request.GET.get("page"))
     clusters, more = clusters_for_review(user=user, entity=entity, page=page)
     context = {
-        "entity": entity, "entities": Entity.choices, "clusters": clusters, "page": page,
+        "entity": entity, "entities": [(key, entity_kind(key).label) for key in MATCHED_ENTITIES], "clusters": clusters, "page": page,
         "more": more, "scans": last_scans(), "counts": open_cluster_counts(),
         "can_write": can_write(user),
     }  # fmt: skip

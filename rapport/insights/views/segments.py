@@ -15,16 +15,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport.accounts.models import User
+from rapport.core.entities import entity_kind, entity_plural_choices, is_entity
 from rapport.core.errors import ValidationFailed
-from rapport.insights.models import Segment, SegmentEntity
+from rapport.core.web import current_user, error_messages, translate_errors
+from rapport.insights.models import Segment
 from rapport.insights.segments import OPERATOR_LABELS, describe_condition, fields_for
 from rapport.insights.selectors import apply_segment, segment_get, segment_records, segments_for
 from rapport.insights.services import can_recompute, segment_create, segment_delete, segment_update
 from rapport.people.models import Organization, Person
 from rapport.people.selectors import capped_count
-from rapport.people.views.common import current_user, error_messages, translate_errors
-
-LIST_URLS = {"person": "people:person_list", "organization": "people:organization_list"}
 
 
 def _conditions_from(post: Any) -> list[dict[str, Any]]:
@@ -43,7 +42,7 @@ def _conditions_from(post: Any) -> list[dict[str, Any]]:
 
 
 def _count(user: User, entity: str, conditions: list[dict[str, Any]]) -> tuple[int, bool]:
-    model: type[Person] | type[Organization] = Person if entity == "person" else Organization
+    model: type[Person] | type[Organization] = entity_kind(entity).model
     from rapport.accounts.access import visible_to
 
     base = visible_to(model.objects.filter(deleted_at__isnull=True), user)
@@ -69,7 +68,7 @@ def _builder_context(
         errors = error_messages(exc)
     return {
         "segment": segment, "entity": entity, "name": name, "shared": shared, "rows": rows,
-        "fields": fields, "operators": OPERATOR_LABELS, "entities": SegmentEntity.choices,
+        "fields": fields, "operators": OPERATOR_LABELS, "entities": entity_plural_choices(),
         "count": count, "errors": errors, "can_share": can_recompute(user),
     }  # fmt: skip
 
@@ -89,7 +88,7 @@ def segment_list_view(request: HttpRequest) -> HttpResponse:
         rows.append({
             "segment": segment, "count": count,
             "conditions": [describe_condition(segment.entity, c) for c in segment.definition],
-            "list_url": reverse(LIST_URLS[segment.entity]) + f"?segment={segment.pk}",
+            "list_url": reverse(entity_kind(segment.entity).list_url) + f"?segment={segment.pk}",
             "mine": segment.owner_id == user.pk or user.is_admin,
         })  # fmt: skip
     return render(request, "insights/segment_list.html", {"rows": rows})
@@ -106,7 +105,7 @@ def segment_builder_view(request: HttpRequest, pk: int | None = None) -> HttpRes
         raise PermissionDenied("Only the segment's owner or an admin can change it.")
     if request.method == "GET":
         entity = segment.entity if segment else request.GET.get("entity", "person")
-        entity = entity if entity in SegmentEntity.values else "person"
+        entity = entity if is_entity(entity) else "person"
         context = _builder_context(
             user, segment=segment, entity=entity, name=segment.name if segment else "",
             shared=segment.shared if segment else False,
@@ -115,7 +114,7 @@ def segment_builder_view(request: HttpRequest, pk: int | None = None) -> HttpRes
         return render(request, "insights/segment_builder.html", context)
     post = request.POST
     entity = segment.entity if segment else post.get("entity", "person")
-    entity = entity if entity in SegmentEntity.values else "person"
+    entity = entity if is_entity(entity) else "person"
     conditions = _conditions_from(post)
     name, shared = post.get("name", ""), post.get("shared") == "on"
     htmx = request.headers.get("HX-Request") == "true"
@@ -136,7 +135,7 @@ def segment_builder_view(request: HttpRequest, pk: int | None = None) -> HttpRes
             context["errors"] = error_messages(exc)
             return render(request, form_template, context, status=200 if htmx else 422)
         messages.success(request, f"Saved segment “{segment.name}”.")
-        target = reverse(LIST_URLS[entity]) + f"?segment={segment.pk}"
+        target = reverse(entity_kind(entity).list_url) + f"?segment={segment.pk}"
         if htmx:
             response = HttpResponse(status=204)
             response["HX-Redirect"] = target

@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport.accounts.access import can_edit
+from rapport.core.entities import entity_kind
 from rapport.core.errors import ValidationFailed
+from rapport.core.web import current_user, error_messages, safe_next, translate_errors
 from rapport.insights import charts
 from rapport.insights.models import InsightsSettings, ModelRun, PurchaseModelChoice, StrategicKind
 from rapport.insights.portfolio import customer_value, latest_run, portfolio, recent_runs
@@ -21,8 +23,6 @@ from rapport.insights.services import (
     strategic_flag_remove,
     strategic_flag_set,
 )
-from rapport.people.selectors import organization_detail, person_detail
-from rapport.people.views.common import current_user, error_messages, safe_next, translate_errors
 
 ENTITIES = {"person", "organization"}
 
@@ -97,7 +97,7 @@ def _panel(
     request: HttpRequest, entity: str, pk: int, errors: list[str] | None = None
 ) -> HttpResponse:
     user = current_user(request)
-    record = (person_detail if entity == "person" else organization_detail)(user=user, pk=pk)
+    record = entity_kind(entity).detail(user=user, pk=pk)
     value = customer_value(customer=record)
     alive = [s.p_alive for s in value.history]
     context = {

@@ -10,13 +10,18 @@ from rapport.accounts.access import require_admin
 from rapport.api.auth import current_user
 from rapport.core.errors import NotFound
 from rapport.people.api.people import ERRORS, WRITE_ERRORS
-from rapport.people.api.schemas import CustomFieldCreate, CustomFieldOut, CustomFieldUpdate
+from rapport.people.api.schemas import (
+    CustomFieldCreate,
+    CustomFieldEntity,
+    CustomFieldOut,
+    CustomFieldUpdate,
+)
 from rapport.people.custom_field_services import (
     custom_field_create,
     custom_field_delete,
     custom_field_update,
 )
-from rapport.people.models import CustomFieldDefinition, CustomFieldEntity
+from rapport.people.models import CustomFieldDefinition
 
 router = Router(tags=["custom fields"])
 

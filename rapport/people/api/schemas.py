@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
@@ -25,9 +25,9 @@ from rapport.api.types import (
     non_blank,
     not_null,
 )
+from rapport.core.entities import entity_enum
 from rapport.people.models import (
     ConsentStatus,
-    CustomFieldEntity,
     CustomFieldType,
     LifecycleStage,
     Organization,
@@ -38,6 +38,11 @@ from rapport.people.models import (
 
 PersonSort = Literal["-updated", "updated", "name", "-name", "-created", "created"]
 OrganizationSort = PersonSort
+
+if TYPE_CHECKING:
+    CustomFieldEntity = str
+else:  # every registered kind of record can have custom fields
+    CustomFieldEntity = entity_enum("CustomFieldEntity")
 
 
 class InputSchema(Schema):

@@ -8,15 +8,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rapport.accounts.access import require_admin
+from rapport.core.entities import entity_choices
 from rapport.core.errors import ValidationFailed
+from rapport.core.forms import add_service_errors
+from rapport.core.web import current_user, translate_errors
 from rapport.people.custom_field_services import (
     custom_field_create,
     custom_field_delete,
     custom_field_update,
 )
-from rapport.people.forms import CustomFieldForm, add_service_errors
-from rapport.people.models import CustomFieldDefinition, CustomFieldEntity
-from rapport.people.views.common import current_user, translate_errors
+from rapport.people.forms import CustomFieldForm
+from rapport.people.models import CustomFieldDefinition
 
 
 @translate_errors
@@ -35,8 +37,7 @@ def custom_field_list_view(request: HttpRequest) -> HttpResponse:
             return redirect("people:custom_field_list")
     definitions = list(CustomFieldDefinition.objects.all())
     groups = [
-        (label, [d for d in definitions if d.entity == value])
-        for value, label in CustomFieldEntity.choices
+        (label, [d for d in definitions if d.entity == value]) for value, label in entity_choices()
     ]
     status = 422 if form.is_bound else 200
     return render(

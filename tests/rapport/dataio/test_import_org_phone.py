@@ -11,7 +11,10 @@ from django.test import Client
 from django.urls import reverse
 
 from rapport.dataio.fields import suggest_mapping
-from rapport.dedupe.orgcheck import organization_duplicates, organization_profile_from_data
+from rapport.dedupe.check.organizations import (
+    organization_duplicates,
+    organization_profile_from_data,
+)
 from rapport.people.models import Organization
 from rapport.people.search import apply_search
 from tests.rapport.dataio.helpers import counts, run

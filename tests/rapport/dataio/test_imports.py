@@ -8,7 +8,7 @@ import pytest
 
 from rapport.core.models import AuditEvent
 from rapport.dataio.models import ExternalId, JobStatus
-from rapport.dedupe.check import person_duplicates
+from rapport.dedupe.check.people import person_duplicates
 from rapport.dedupe.models import MatchKey, MatchProfile
 from rapport.dedupe.profiles import person_profile_from_data
 from rapport.people.models import Organization, Person

@@ -7,7 +7,7 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
-from rapport.dedupe.check import person_duplicates
+from rapport.dedupe.check.people import person_duplicates
 from rapport.dedupe.models import MatchKey, MatchProfile
 from rapport.dedupe.profiles import person_profile_from_data
 from rapport.dedupe.services import decision_record

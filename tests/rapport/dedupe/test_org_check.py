@@ -7,8 +7,11 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
+from rapport.dedupe.check.organizations import (
+    organization_duplicates,
+    organization_profile_from_data,
+)
 from rapport.dedupe.models import MatchKey, MatchProfile, ScanRun
-from rapport.dedupe.orgcheck import organization_duplicates, organization_profile_from_data
 from rapport.dedupe.scan import scan_run
 from rapport.dedupe.services import decision_record
 from rapport.people.models import Organization

@@ -7,10 +7,13 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
-from rapport.dedupe.check import CHECK_THRESHOLD
+from rapport.dedupe.check.core import CHECK_THRESHOLD
+from rapport.dedupe.check.organizations import (
+    organization_duplicates,
+    organization_profile_from_data,
+)
 from rapport.dedupe.merge import merge_undo, organization_merge
 from rapport.dedupe.models import MatchKey, MergeRecord, ScanRun
-from rapport.dedupe.orgcheck import organization_duplicates, organization_profile_from_data
 from rapport.dedupe.orgkeys import organization_keys
 from rapport.dedupe.orgmatch import compare, normalised_org
 from rapport.dedupe.scan import scan_run

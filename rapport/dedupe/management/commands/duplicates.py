@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from rapport.dedupe.models import Entity
+from rapport.dedupe.profiles import MATCHED_ENTITIES
 from rapport.dedupe.scan import scan_run
 from rapport.dedupe.services import scan_request
 
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         )  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
-        entities = Entity.values if options["entity"] == "all" else [options["entity"]]
+        entities = MATCHED_ENTITIES if options["entity"] == "all" else [options["entity"]]
         for entity in entities:
             run = scan_request(entity=entity, requested_by=None)
             if run.status != "queued":

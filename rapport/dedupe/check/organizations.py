@@ -4,7 +4,7 @@
 blocking-key table (``rapport.dedupe.orgkeys``, one indexed query), are scored
 by ``rapport.dedupe.orgmatch.compare`` and narrowed to live organisations the
 user may see that nobody judged "not a duplicate" of the one being edited
-(``rapport.dedupe.check.likely_duplicates``, as for people).
+(``rapport.dedupe.check.core.likely_duplicates``, as for people).
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rapport.accounts.models import User
-from rapport.dedupe.check import CHECK_THRESHOLD, ScoreText, likely_duplicates
-from rapport.dedupe.models import Entity
+from rapport.dedupe.check.core import CHECK_THRESHOLD, ScoreText, likely_duplicates
 from rapport.dedupe.orgkeys import organization_keys
 from rapport.dedupe.orgmatch import compare, normalised_org
 from rapport.dedupe.profiles import Profile
@@ -74,5 +73,5 @@ def organization_duplicates(
                                            reasons=reasons))  # fmt: skip
         return sorted(scored, key=lambda c: (-c.score, c.id))
 
-    return likely_duplicates(Entity.ORGANIZATION, user=user, keys=organization_keys(profile),
+    return likely_duplicates("organization", user=user, keys=organization_keys(profile),
                              record_id=organization_id, limit=limit, score=rate)  # fmt: skip
