@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from rapport.api.auth import current_user
 from rapport.api.pagination import paginate
 from rapport.api.schemas import ErrorOut, JsonObject
-from rapport.dedupe.api_selectors import (
+from rapport.dedupe.api.selectors import (
     cluster_detail,
     cluster_list,
     describe_clusters,

@@ -12,8 +12,8 @@ from rapport.api.auth import current_user
 from rapport.api.schemas import ErrorOut, JsonObject
 from rapport.api.types import ApiDate, CheckLimit, DbId, Score
 from rapport.core.errors import ValidationFailed
-from rapport.dedupe.api_merge import router as merge_router
-from rapport.dedupe.api_review import router as review_router
+from rapport.dedupe.api.merge import router as merge_router
+from rapport.dedupe.api.review import router as review_router
 from rapport.dedupe.check import CHECK_THRESHOLD, duplicates_of
 from rapport.dedupe.models import Entity
 from rapport.dedupe.orgcheck import organization_profile_from_data
