@@ -1,6 +1,7 @@
 """/people/duplicates/check and /organizations/duplicates/check: likely duplicates of a
 record before creating or changing it. The review, scan and merge operations are in
-``api_review`` and ``api_merge``, mounted on this router."""
+``review`` and ``merge`` beside this module, mounted on this router (the check stays
+here so its OpenAPI operationIds, derived from the module name, stay the same)."""
 
 from __future__ import annotations
 
