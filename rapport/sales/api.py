@@ -13,16 +13,13 @@ from pydantic import ConfigDict
 from rapport.api.auth import current_user
 from rapport.api.concurrency import etag_for, expected_version, not_modified_response
 from rapport.api.pagination import paginate
-from rapport.api.schemas import ErrorOut
+from rapport.api.responses import ERRORS, WRITE_ERRORS
 from rapport.api.types import ApiDate, DbId, QueryId
 from rapport.sales.models import Order, OrderStatus
 from rapport.sales.selectors import OrderFilter, order_detail, order_list
 from rapport.sales.services import order_create, order_delete, order_update
 
 router = Router(tags=["orders"])
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
-WRITE_ERRORS = {**ERRORS, 409: ErrorOut, 412: ErrorOut}
 
 
 class OrderListParams(Schema):

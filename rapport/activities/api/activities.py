@@ -23,15 +23,12 @@ from rapport.activities.services import activity_delete, activity_log, activity_
 from rapport.api.auth import current_user
 from rapport.api.concurrency import etag_for, expected_version, not_modified_response
 from rapport.api.pagination import paginate
-from rapport.api.schemas import ErrorOut
+from rapport.api.responses import ERRORS, WRITE_ERRORS
 from rapport.core.errors import ValidationFailed
 from rapport.people.models import Organization, Person
 from rapport.people.selectors import organization_detail, person_detail
 
 router = Router(tags=["activities"])
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
-WRITE_ERRORS = {**ERRORS, 409: ErrorOut, 412: ErrorOut}
 
 
 def serialize(activities: Iterable[Activity], user: User) -> list[dict[str, object]]:

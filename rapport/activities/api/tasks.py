@@ -23,15 +23,12 @@ from rapport.activities.selectors import task_detail, visible_tasks
 from rapport.api.auth import current_user
 from rapport.api.concurrency import etag_for, expected_version, not_modified_response
 from rapport.api.pagination import paginate
-from rapport.api.schemas import ErrorOut
+from rapport.api.responses import ERRORS, WRITE_ERRORS
 from rapport.core.errors import ValidationFailed
 from rapport.core.params import id_or_none
 from rapport.people.models import Organization, Person
 
 router = Router(tags=["tasks"])
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
-WRITE_ERRORS = {**ERRORS, 409: ErrorOut, 412: ErrorOut}
 
 
 def serialize(tasks: Iterable[Task], user: User) -> list[dict[str, object]]:

@@ -9,7 +9,7 @@ from rapport.accounts.models import User
 from rapport.api.auth import current_user
 from rapport.api.concurrency import etag_for, expected_version, not_modified_response
 from rapport.api.pagination import paginate
-from rapport.api.schemas import ErrorOut
+from rapport.api.responses import ERRORS, WRITE_ERRORS
 from rapport.campaigns.api.schemas import (
     CampaignIn,
     CampaignOut,
@@ -29,8 +29,6 @@ from rapport.campaigns.services.campaigns import (
 )
 
 router = Router(tags=["campaigns"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
-WRITE_ERRORS = {**ERRORS, 409: ErrorOut, 412: ErrorOut}
 
 
 def _fresh(user: User, pk: int, response: HttpResponse) -> Campaign:

@@ -10,8 +10,8 @@ from rapport.accounts.access import access_record
 from rapport.api.auth import current_user
 from rapport.api.concurrency import etag_for, expected_version, not_modified_response
 from rapport.api.pagination import paginate
+from rapport.api.responses import ERRORS, WRITE_ERRORS
 from rapport.core.errors import Conflict, NotFound
-from rapport.people.api.people import ERRORS, WRITE_ERRORS
 from rapport.people.api.schemas import (
     OrganizationIn,
     OrganizationListParams,
