@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from rapport.api.auth import current_user
-from rapport.api.concurrency import etag_for, expected_version, not_modified_response
+from rapport.api.concurrency import conditional_get, etag_for, expected_version
 from rapport.api.pagination import paginate
 from rapport.api.responses import ERRORS, WRITE_ERRORS
 from rapport.api.types import JsonBool, non_blank, not_null
@@ -128,8 +128,7 @@ def get_segment(
     request: HttpRequest, segment_id: int, response: HttpResponse
 ) -> dict[str, Any] | HttpResponse:
     segment = segment_get(user=current_user(request), pk=segment_id)
-    not_modified = not_modified_response(request, segment)
-    if not_modified is not None:
+    if (not_modified := conditional_get(request, response, segment)) is not None:
         return not_modified
     return _detail(request, segment, response)
 

@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from rapport.api.auth import current_user
-from rapport.api.concurrency import etag_for, expected_version, not_modified_response
+from rapport.api.concurrency import conditional_get, etag_for, expected_version
 from rapport.api.pagination import paginate
 from rapport.api.responses import ERRORS, WRITE_ERRORS
 from rapport.api.types import ApiDate, DbId, QueryId
@@ -137,10 +137,8 @@ def create_order(request: HttpRequest, payload: OrderIn, response: HttpResponse)
 )
 def get_order(request: HttpRequest, order_id: int, response: HttpResponse) -> Order | HttpResponse:
     order = order_detail(user=current_user(request), pk=order_id)
-    not_modified = not_modified_response(request, order)
-    if not_modified is not None:
+    if (not_modified := conditional_get(request, response, order)) is not None:
         return not_modified
-    response["ETag"] = etag_for(order)
     return order
 
 

@@ -21,7 +21,7 @@ from rapport.activities.models import Activity, ActivityLink
 from rapport.activities.selectors import activity_detail, record_activity_links, visible_activities
 from rapport.activities.services import activity_delete, activity_log, activity_update
 from rapport.api.auth import current_user
-from rapport.api.concurrency import etag_for, expected_version, not_modified_response
+from rapport.api.concurrency import conditional_get, etag_for, expected_version
 from rapport.api.pagination import paginate
 from rapport.api.responses import ERRORS, WRITE_ERRORS
 from rapport.core.errors import ValidationFailed
@@ -115,10 +115,8 @@ def get_activity(
 ) -> dict[str, object] | HttpResponse:
     user = current_user(request)
     activity = activity_detail(user=user, pk=activity_id)
-    not_modified = not_modified_response(request, activity)
-    if not_modified is not None:
+    if (not_modified := conditional_get(request, response, activity)) is not None:
         return not_modified
-    response["ETag"] = etag_for(activity)
     return serialize([activity], user)[0]
 
 

@@ -7,7 +7,7 @@ from ninja import Query, Router, Status
 
 from rapport.accounts.models import User
 from rapport.api.auth import current_user
-from rapport.api.concurrency import etag_for, expected_version, not_modified_response
+from rapport.api.concurrency import conditional_get, etag_for, expected_version
 from rapport.api.pagination import paginate
 from rapport.api.responses import ERRORS, WRITE_ERRORS
 from rapport.campaigns.api.schemas import (
@@ -61,10 +61,8 @@ def get_campaign(
     request: HttpRequest, campaign_id: int, response: HttpResponse
 ) -> Campaign | HttpResponse:
     campaign = campaign_get(user=current_user(request), pk=campaign_id)
-    not_modified = not_modified_response(request, campaign)
-    if not_modified is not None:
+    if (not_modified := conditional_get(request, response, campaign)) is not None:
         return not_modified
-    response["ETag"] = etag_for(campaign)
     return campaign
 
 
