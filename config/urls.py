@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from rapport.api.urls import api
+from config.api import api
 from rapport.core.views import healthz
 
 urlpatterns = [

@@ -9,12 +9,12 @@ from ninja import Router, Schema
 from rapport.accounts.access import can_write
 from rapport.accounts.models import Role, Team, User, Visibility, WorkspaceSettings
 from rapport.api.auth import current_user
-from rapport.api.schemas import ErrorOut
+from rapport.api.responses import error_responses
 from rapport.core.errors import NotFound
 
 router = Router(tags=["users and teams"])
 
-ERRORS = {401: ErrorOut, 404: ErrorOut, 429: ErrorOut}
+ERRORS = error_responses(401, 404, 429)  # reads without a body, open to every role
 
 
 class TeamRef(Schema):

@@ -3,13 +3,13 @@ service that is safe to run twice; failures are retried with a delay."""
 
 from __future__ import annotations
 
-from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_task
 
 from rapport.activities import reminders
+from rapport.core.schedule import scheduled
 
 
-@db_periodic_task(crontab(minute="*"), retries=2, retry_delay=5, retry_backoff=2)
+@scheduled
 def fire_due_reminders() -> int:
     """Every minute: reminders for tasks that came due (or whose snooze ended)."""
     return reminders.fire_due_reminders()

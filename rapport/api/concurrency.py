@@ -37,17 +37,20 @@ def _listed_tags(header: str) -> set[str]:
     return tags
 
 
-def not_modified_response(request: HttpRequest, record: Versioned) -> HttpResponse | None:
-    """A 304 when the client's If-None-Match already names the current version."""
-    header = request.headers.get("If-None-Match")
-    if not header:
-        return None
-    tags = _listed_tags(header)
+def conditional_get(
+    request: HttpRequest, response: HttpResponse, record: Versioned
+) -> HttpResponse | None:
+    """For a GET of one record: a 304 when the client's If-None-Match already names its
+    current version; otherwise None, with the record's ETag set on ``response``."""
     etag = etag_for(record)
-    if "*" in tags or etag in tags:
-        response = HttpResponseNotModified()
-        response["ETag"] = etag
-        return response
+    header = request.headers.get("If-None-Match")
+    if header:
+        tags = _listed_tags(header)
+        if "*" in tags or etag in tags:
+            not_modified = HttpResponseNotModified()
+            not_modified["ETag"] = etag
+            return not_modified
+    response["ETag"] = etag
     return None
 
 

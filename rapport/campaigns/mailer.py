@@ -16,7 +16,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
-from rapport.campaigns import conf, merge
+from rapport.campaigns import conf, merge_fields
 from rapport.campaigns.unsubscribe import unsubscribe_token
 from rapport.people.models import Affiliation, Person
 
@@ -66,18 +66,20 @@ def render_for(content: Content, person: Person, *, unsubscribe: str | None) -> 
     names = {
         p.name
         for part in (content.subject, content.body_text, content.body_html)
-        for p in merge.placeholders(part)
+        for p in merge_fields.placeholders(part)
     }
-    values = merge.person_values(person, names=names)
+    values = merge_fields.person_values(person, names=names)
     if unsubscribe:
-        values[merge.UNSUBSCRIBE_FIELD] = unsubscribe
-    text = merge.render(content.body_text, values)
-    html = merge.render(content.body_html, values, escape=True) if content.body_html else ""
+        values[merge_fields.UNSUBSCRIBE_FIELD] = unsubscribe
+    text = merge_fields.render(content.body_text, values)
+    html = merge_fields.render(content.body_html, values, escape=True) if content.body_html else ""
     if unsubscribe:
         text += UNSUBSCRIBE_TEXT.format(url=unsubscribe)
         if html:
             html += UNSUBSCRIBE_HTML.format(url=unsubscribe)
-    return Rendered(merge.single_line(merge.render(content.subject, values)), text, html)
+    return Rendered(
+        merge_fields.single_line(merge_fields.render(content.subject, values)), text, html
+    )
 
 
 def new_message_id() -> str:

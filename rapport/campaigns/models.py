@@ -15,7 +15,7 @@ class TemplateKind(models.TextChoices):
 
 
 class EmailTemplate(TimeStampedModel):
-    """Subject and body with ``{{ merge.fields }}``; see ``rapport.campaigns.merge``."""
+    """Subject and body with ``{{ merge.fields }}``; see ``rapport.campaigns.merge_fields``."""
 
     name = models.CharField(max_length=200)
     subject = models.CharField(max_length=300)

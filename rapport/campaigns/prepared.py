@@ -9,8 +9,9 @@ values, To, Subject, Date, Message-ID and the unsubscribe link change.
 
 The result is the same message ``campaign_mime`` builds (``tests/rapport/campaigns/
 test_send_speed_prepared.py`` parses both). If the split template ever renders
-differently from ``merge.render`` (say the merge syntax grows), ``PreparedText`` notices
-on a sample when the campaign is prepared and falls back to ``merge.render``.
+differently from ``merge_fields.render`` (say the merge syntax grows), ``PreparedText``
+notices on a sample when the campaign is prepared and falls back to
+``merge_fields.render``.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import Any
 from django.core import signing
 from django.utils.encoding import force_bytes
 
-from rapport.campaigns import conf, merge
+from rapport.campaigns import conf, merge_fields
 from rapport.campaigns.mailer import (
     UNSUBSCRIBE_HTML,
     UNSUBSCRIBE_TEXT,
@@ -53,7 +54,7 @@ class PreparedText:
         self.literals: list[str] = []
         self.fields: list[tuple[str, str]] = []
         position = 0
-        for match in merge.PLACEHOLDER.finditer(text):
+        for match in merge_fields.PLACEHOLDER.finditer(text):
             self.literals.append(text[position : match.start()])
             self.fields.append((match.group("name").strip(), match.group("default") or ""))
             position = match.end()
@@ -77,7 +78,7 @@ class PreparedText:
         return "".join(out)
 
     def _merge(self, values: Mapping[str, str]) -> str:
-        return merge.render(self.text, values, escape=self.escape)
+        return merge_fields.render(self.text, values, escape=self.escape)
 
     def _samples(self) -> list[dict[str, str]]:
         names = sorted(self.names())
@@ -206,9 +207,9 @@ class PreparedCampaign:
         """The e-mail for one recipient, ready for SMTP DATA (before dot-stuffing)."""
         if not _single_line_ascii(to) or not _single_line_ascii(message_id):
             raise ValueError(f"Not a usable address or Message-ID: {to!r}")
-        values = merge.person_values(person, names=self.names)
-        values[merge.UNSUBSCRIBE_FIELD] = unsubscribe
-        subject = merge.single_line(self.subject.render(values))
+        values = merge_fields.person_values(person, names=self.names)
+        values[merge_fields.UNSUBSCRIBE_FIELD] = unsubscribe
+        subject = merge_fields.single_line(self.subject.render(values))
         text = self.body_text.render(values) + UNSUBSCRIBE_TEXT.format(url=unsubscribe)
         parts = [
             self.from_line, "To: ", to, "\r\nSubject: ", encode_header(subject),

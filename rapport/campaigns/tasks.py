@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import logging
 
-from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+from huey.contrib.djhuey import HUEY, db_task
 from huey.exceptions import RetryTask
 
 from rapport.campaigns.services import inbound, runner, single
+from rapport.core.schedule import scheduled
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def record_campaign_sends(campaign_id: int, recipient_ids: list[int]) -> int:
     return inbound.record_campaign_sends(campaign_id, recipient_ids)
 
 
-@db_periodic_task(crontab(minute="*"))
+@scheduled
 def campaigns_tick() -> int:
     """Every minute: start due campaigns, resume those whose worker is gone, and give
     up on single e-mails a stopped worker left half-sent, and queue again retries whose
@@ -50,7 +50,7 @@ def campaigns_tick() -> int:
     return len(due)
 
 
-@db_periodic_task(crontab(minute="*"))
+@scheduled
 def poll_mailbox() -> int:
     """Every minute: fetch new messages from the IMAP mailbox (when one is configured)."""
     from rapport.campaigns.services.imap import poll_configured_mailbox

@@ -9,12 +9,10 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from rapport.api.auth import current_user
-from rapport.api.schemas import ErrorOut
+from rapport.api.responses import QUERY_ERRORS
 from rapport.core.event_selectors import event_page
 
 router = Router(tags=["events"])
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 class EventListParams(Schema):
@@ -46,7 +44,7 @@ class EventPageOut(Schema):
     next: str | None = Field(description="The URL of the next page, or null when none is left.")
 
 
-@router.get("/events", response={200: EventPageOut, **ERRORS}, summary="List domain events")
+@router.get("/events", response={200: EventPageOut, **QUERY_ERRORS}, summary="List domain events")
 def list_events(request: HttpRequest, filters: Query[EventListParams]) -> dict[str, object]:
     """What happened to the records you may see, oldest first. Follow `next`; when it is
     null you are up to date: keep the last `id` and ask again with `after=<id>` later."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_task
+
+from rapport.core.schedule import scheduled
 
 
 @db_task()
@@ -14,7 +15,7 @@ def dispatch_events_task() -> None:
     dispatch_events()
 
 
-@db_periodic_task(crontab(minute="*"))
+@scheduled
 def dispatch_events_periodically() -> None:
     """The same every minute: delivers events whose enqueue was lost (a queue that was
     down at the commit, a worker killed mid-dispatch) and retries failed consumers."""

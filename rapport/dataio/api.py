@@ -15,7 +15,8 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from rapport.api.auth import current_user
-from rapport.api.schemas import ErrorOut, JsonObject
+from rapport.api.responses import ERRORS
+from rapport.api.schemas import JsonObject
 from rapport.api.types import JsonBool
 from rapport.core.errors import ValidationFailed
 from rapport.dataio.models import ImportJob
@@ -27,7 +28,6 @@ from rapport.dataio.services import (
 )
 
 router = Router(tags=["imports"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 class ImportIn(JsonObject):

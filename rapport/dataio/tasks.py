@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
-from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+from huey.contrib.djhuey import HUEY, db_task
 
+from rapport.core.schedule import scheduled
 from rapport.dataio.models import ImportJob, JobStatus
 
 
@@ -42,7 +42,7 @@ def refresh_organization_keys(organization_ids: list[int]) -> None:
     organization_keys_refresh(organization_ids)
 
 
-@db_periodic_task(crontab(minute="*/2"))
+@scheduled
 def resume_stalled_imports() -> None:
     """A worker killed mid-import leaves its job 'running': pick it up where it stopped."""
     from rapport.dataio.engine.runner import runner_alive
@@ -52,7 +52,7 @@ def resume_stalled_imports() -> None:
             run_import_task(job.pk)
 
 
-@db_periodic_task(crontab(minute="17"))
+@scheduled
 def purge_old_import_files() -> None:
     """Uploaded files of imports that failed or never ran, past their retention."""
     from rapport.dataio.retention import purge_old_import_files as purge

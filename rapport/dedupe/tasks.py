@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_task
 
+from rapport.core.schedule import scheduled
 from rapport.dedupe.profiles import MATCHED_ENTITIES
 from rapport.dedupe.scan import scan_run
 from rapport.dedupe.services import scan_request
@@ -15,7 +15,7 @@ def run_scan(run_id: int) -> None:
     scan_run(run_id)
 
 
-@db_periodic_task(crontab(hour="2", minute="30"))
+@scheduled
 def nightly_scans() -> None:
     for entity in MATCHED_ENTITIES:
         run = scan_request(entity=entity, requested_by=None)

@@ -10,9 +10,9 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from rapport.api.auth import current_user
-from rapport.api.concurrency import etag_for, expected_version, not_modified_response
+from rapport.api.concurrency import conditional_get, etag_for, expected_version
 from rapport.api.pagination import paginate
-from rapport.api.schemas import ErrorOut
+from rapport.api.responses import ERRORS, WRITE_ERRORS
 from rapport.api.types import JsonBool, non_blank, not_null
 from rapport.insights.models import ModelRun, Segment
 from rapport.insights.portfolio import recent_runs
@@ -27,9 +27,6 @@ from rapport.people.api.schemas import PersonPage
 from rapport.people.selectors import PERSON_SORTS, capped_count, with_list_relations
 
 router = Router(tags=["segments and customer value"])
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
-WRITE_ERRORS = {**ERRORS, 409: ErrorOut, 412: ErrorOut}
 
 
 class Condition(Schema):
@@ -131,8 +128,7 @@ def get_segment(
     request: HttpRequest, segment_id: int, response: HttpResponse
 ) -> dict[str, Any] | HttpResponse:
     segment = segment_get(user=current_user(request), pk=segment_id)
-    not_modified = not_modified_response(request, segment)
-    if not_modified is not None:
+    if (not_modified := conditional_get(request, response, segment)) is not None:
         return not_modified
     return _detail(request, segment, response)
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_task
 
+from rapport.core.schedule import scheduled
 from rapport.insights.models import ModelRun, RunStatus
 from rapport.insights.recompute import insights_recompute
 
@@ -21,7 +21,7 @@ def recompute_run(run_id: int) -> str:
     return str(insights_recompute(triggered_by=run.triggered_by, run=run).status)
 
 
-@db_periodic_task(crontab(hour="3", minute="15"))
+@scheduled
 def nightly_recompute() -> str:
     """Every night, after the day's orders are in: refit and rescore every customer."""
     if ModelRun.objects.filter(status=RunStatus.RUNNING).exists():

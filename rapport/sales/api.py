@@ -11,18 +11,15 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from rapport.api.auth import current_user
-from rapport.api.concurrency import etag_for, expected_version, not_modified_response
+from rapport.api.concurrency import conditional_get, etag_for, expected_version
 from rapport.api.pagination import paginate
-from rapport.api.schemas import ErrorOut
+from rapport.api.responses import ERRORS, WRITE_ERRORS
 from rapport.api.types import ApiDate, DbId, QueryId
 from rapport.sales.models import Order, OrderStatus
 from rapport.sales.selectors import OrderFilter, order_detail, order_list
 from rapport.sales.services import order_create, order_delete, order_update
 
 router = Router(tags=["orders"])
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
-WRITE_ERRORS = {**ERRORS, 409: ErrorOut, 412: ErrorOut}
 
 
 class OrderListParams(Schema):
@@ -140,10 +137,8 @@ def create_order(request: HttpRequest, payload: OrderIn, response: HttpResponse)
 )
 def get_order(request: HttpRequest, order_id: int, response: HttpResponse) -> Order | HttpResponse:
     order = order_detail(user=current_user(request), pk=order_id)
-    not_modified = not_modified_response(request, order)
-    if not_modified is not None:
+    if (not_modified := conditional_get(request, response, order)) is not None:
         return not_modified
-    response["ETag"] = etag_for(order)
     return order
 
 

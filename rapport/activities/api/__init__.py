@@ -1,4 +1,4 @@
-"""/activities, /tasks and /notifications, mounted at /api/v1/ by rapport.api.urls."""
+"""/activities, /tasks and /notifications, mounted at /api/v1/ by config/api.py."""
 
 from ninja import Router
 

@@ -21,17 +21,14 @@ from rapport.activities.models import Activity, ActivityLink
 from rapport.activities.selectors import activity_detail, record_activity_links, visible_activities
 from rapport.activities.services import activity_delete, activity_log, activity_update
 from rapport.api.auth import current_user
-from rapport.api.concurrency import etag_for, expected_version, not_modified_response
+from rapport.api.concurrency import conditional_get, etag_for, expected_version
 from rapport.api.pagination import paginate
-from rapport.api.schemas import ErrorOut
+from rapport.api.responses import ERRORS, WRITE_ERRORS
 from rapport.core.errors import ValidationFailed
 from rapport.people.models import Organization, Person
 from rapport.people.selectors import organization_detail, person_detail
 
 router = Router(tags=["activities"])
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
-WRITE_ERRORS = {**ERRORS, 409: ErrorOut, 412: ErrorOut}
 
 
 def serialize(activities: Iterable[Activity], user: User) -> list[dict[str, object]]:
@@ -118,10 +115,8 @@ def get_activity(
 ) -> dict[str, object] | HttpResponse:
     user = current_user(request)
     activity = activity_detail(user=user, pk=activity_id)
-    not_modified = not_modified_response(request, activity)
-    if not_modified is not None:
+    if (not_modified := conditional_get(request, response, activity)) is not None:
         return not_modified
-    response["ETag"] = etag_for(activity)
     return serialize([activity], user)[0]
 
 

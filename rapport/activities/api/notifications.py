@@ -16,11 +16,9 @@ from rapport.activities.notify import notification_mark_read, notifications_mark
 from rapport.activities.selectors import notification_detail, user_notifications
 from rapport.api.auth import current_user
 from rapport.api.pagination import paginate
-from rapport.api.schemas import ErrorOut
+from rapport.api.responses import ERRORS
 
 router = Router(tags=["notifications"])
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 @router.get(

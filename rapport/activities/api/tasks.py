@@ -21,17 +21,14 @@ from rapport.activities.api.schemas import (
 from rapport.activities.models import Task
 from rapport.activities.selectors import task_detail, visible_tasks
 from rapport.api.auth import current_user
-from rapport.api.concurrency import etag_for, expected_version, not_modified_response
+from rapport.api.concurrency import conditional_get, etag_for, expected_version
 from rapport.api.pagination import paginate
-from rapport.api.schemas import ErrorOut
+from rapport.api.responses import ERRORS, WRITE_ERRORS
 from rapport.core.errors import ValidationFailed
 from rapport.core.params import id_or_none
 from rapport.people.models import Organization, Person
 
 router = Router(tags=["tasks"])
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
-WRITE_ERRORS = {**ERRORS, 409: ErrorOut, 412: ErrorOut}
 
 
 def serialize(tasks: Iterable[Task], user: User) -> list[dict[str, object]]:
@@ -107,10 +104,8 @@ def get_task(
 ) -> dict[str, object] | HttpResponse:
     user = current_user(request)
     task = task_detail(user=user, pk=task_id)
-    not_modified = not_modified_response(request, task)
-    if not_modified is not None:
+    if (not_modified := conditional_get(request, response, task)) is not None:
         return not_modified
-    response["ETag"] = etag_for(task)
     return serialize([task], user)[0]
 
 

@@ -7,9 +7,9 @@ from ninja import Query, Router, Status
 
 from rapport.accounts.models import User
 from rapport.api.auth import current_user
-from rapport.api.concurrency import etag_for, expected_version, not_modified_response
+from rapport.api.concurrency import conditional_get, etag_for, expected_version
 from rapport.api.pagination import paginate
-from rapport.api.schemas import ErrorOut
+from rapport.api.responses import ERRORS, WRITE_ERRORS
 from rapport.campaigns.api.schemas import (
     CampaignIn,
     CampaignOut,
@@ -29,8 +29,6 @@ from rapport.campaigns.services.campaigns import (
 )
 
 router = Router(tags=["campaigns"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
-WRITE_ERRORS = {**ERRORS, 409: ErrorOut, 412: ErrorOut}
 
 
 def _fresh(user: User, pk: int, response: HttpResponse) -> Campaign:
@@ -63,10 +61,8 @@ def get_campaign(
     request: HttpRequest, campaign_id: int, response: HttpResponse
 ) -> Campaign | HttpResponse:
     campaign = campaign_get(user=current_user(request), pk=campaign_id)
-    not_modified = not_modified_response(request, campaign)
-    if not_modified is not None:
+    if (not_modified := conditional_get(request, response, campaign)) is not None:
         return not_modified
-    response["ETag"] = etag_for(campaign)
     return campaign
 
 

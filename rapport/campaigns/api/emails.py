@@ -7,7 +7,7 @@ from ninja import Router, Status
 
 from rapport.accounts.access import access_record, visible_to
 from rapport.api.auth import current_user
-from rapport.api.schemas import ErrorOut
+from rapport.api.responses import ERRORS
 from rapport.campaigns.api.schemas import EmailIn, EmailOut
 from rapport.campaigns.models import OutboundEmail
 from rapport.campaigns.services.single import email_queue
@@ -15,7 +15,6 @@ from rapport.core.errors import NotFound
 from rapport.people.models import Person
 
 router = Router(tags=["e-mail"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 @router.post("/people/{person_id}/emails", response={202: EmailOut, **ERRORS},

@@ -6,17 +6,15 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from rapport.api.auth import current_user
-from rapport.api.concurrency import etag_for, expected_version, not_modified_response
+from rapport.api.concurrency import conditional_get, etag_for, expected_version
 from rapport.api.pagination import paginate
-from rapport.api.schemas import ErrorOut
+from rapport.api.responses import ERRORS, WRITE_ERRORS
 from rapport.campaigns.api.schemas import ListParams, TemplateIn, TemplateOut, TemplatePage
 from rapport.campaigns.models import EmailTemplate
 from rapport.campaigns.selectors import template_get, template_list
 from rapport.campaigns.services.templates import template_create, template_delete, template_update
 
 router = Router(tags=["e-mail templates"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
-WRITE_ERRORS = {**ERRORS, 409: ErrorOut, 412: ErrorOut}
 
 
 @router.get(
@@ -47,10 +45,8 @@ def get_template(
     request: HttpRequest, template_id: int, response: HttpResponse
 ) -> EmailTemplate | HttpResponse:
     template = template_get(user=current_user(request), pk=template_id)
-    not_modified = not_modified_response(request, template)
-    if not_modified is not None:
+    if (not_modified := conditional_get(request, response, template)) is not None:
         return not_modified
-    response["ETag"] = etag_for(template)
     return template
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from rapport.accounts.access import can_edit, require_writer
 from rapport.accounts.models import User
-from rapport.campaigns import conf, merge
+from rapport.campaigns import conf, merge_fields
 from rapport.campaigns.mailer import (
     Content,
     Rendered,
@@ -54,7 +54,7 @@ def _content(actor: User, data: Mapping[str, Any]) -> tuple[Content, str, EmailT
             template,
         )
     errors: dict[str, list[str]] = {}
-    subject = merge.single_line(str(data.get("subject") or ""))[:300]
+    subject = merge_fields.single_line(str(data.get("subject") or ""))[:300]
     body = str(data.get("body_text") or "").replace("\r\n", "\n")
     kind = str(data.get("kind") or TemplateKind.TRANSACTIONAL)
     if not subject:
@@ -65,7 +65,7 @@ def _content(actor: User, data: Mapping[str, Any]) -> tuple[Content, str, EmailT
         errors["kind"] = [f"Must be one of: {', '.join(TemplateKind.values)}."]
     keys = person_custom_keys()
     for field, text in (("subject", subject), ("body_text", body)):
-        problems = merge.template_errors(text, custom_keys=keys)
+        problems = merge_fields.template_errors(text, custom_keys=keys)
         if problems:
             errors.setdefault(field, []).extend(problems)
     if errors:

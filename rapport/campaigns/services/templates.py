@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from rapport.accounts.access import can_edit, require_writer, visible_to
 from rapport.accounts.models import User
-from rapport.campaigns import merge
+from rapport.campaigns import merge_fields
 from rapport.campaigns.models import Campaign, CampaignStatus, EmailTemplate, TemplateKind
 from rapport.campaigns.services.ownership import assign_owner_team, set_default_owner
 from rapport.core.audit import audit_record, diff_snapshots
@@ -56,10 +56,10 @@ def person_custom_keys() -> list[str]:
     return list(definitions_for("person").values_list("key", flat=True))
 
 
-def merge_field_groups() -> list[merge.FieldGroup]:
+def merge_field_groups() -> list[merge_fields.FieldGroup]:
     """The merge fields the template editor and the compose form list."""
     custom = definitions_for("person").values_list("key", "label")
-    return merge.field_groups(custom_fields=list(custom))
+    return merge_fields.field_groups(custom_fields=list(custom))
 
 
 def _apply(actor: User, template: EmailTemplate, data: Mapping[str, Any]) -> None:
@@ -68,7 +68,7 @@ def _apply(actor: User, template: EmailTemplate, data: Mapping[str, Any]) -> Non
     if "name" in data:
         template.name = clean_text(data["name"] or "")[:200]
     if "subject" in data:
-        template.subject = merge.single_line(str(data["subject"] or ""))[:300]
+        template.subject = merge_fields.single_line(str(data["subject"] or ""))[:300]
     for field in ("body_text", "body_html"):
         if field in data:
             setattr(template, field, str(data[field] or "").replace("\r\n", "\n"))
@@ -83,7 +83,7 @@ def _apply(actor: User, template: EmailTemplate, data: Mapping[str, Any]) -> Non
             errors.setdefault(field, []).append(label)
     keys = person_custom_keys()
     for field in ("subject", "body_text", "body_html"):
-        problems = merge.template_errors(getattr(template, field), custom_keys=keys)
+        problems = merge_fields.template_errors(getattr(template, field), custom_keys=keys)
         if problems:
             errors.setdefault(field, []).extend(problems)
     if errors:

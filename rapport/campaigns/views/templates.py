@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rapport.accounts.access import can_write, require_writer
-from rapport.campaigns import merge
+from rapport.campaigns import merge_fields
 from rapport.campaigns.forms import TemplateForm
 from rapport.campaigns.mailer import Content, people_for_rendering, render_for
 from rapport.campaigns.models import EmailTemplate, TemplateKind
@@ -116,10 +116,14 @@ def template_preview_view(request: HttpRequest) -> HttpResponse:
         k: form.cleaned_data.get(k) or "" for k in ("kind", "subject", "body_text", "body_html")
     }
     keys = person_custom_keys()
-    errors = [e for f in TEXT_PARTS for e in merge.template_errors(data[f], custom_keys=keys)]
+    errors = [
+        e for f in TEXT_PARTS for e in merge_fields.template_errors(data[f], custom_keys=keys)
+    ]
     people = people_for_rendering(person_list(user=user, flt=ListFilter()))
     sample = None
-    if any(p.name.startswith("scores.") for f in TEXT_PARTS for p in merge.placeholders(data[f])):
+    if any(
+        p.name.startswith("scores.") for f in TEXT_PARTS for p in merge_fields.placeholders(data[f])
+    ):
         # Show the values with someone who has them, when anyone visible has been scored.
         sample = people.filter(customer_scores__is_latest=True).first()
     sample = sample or people.first()

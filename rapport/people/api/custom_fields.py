@@ -8,8 +8,8 @@ from ninja import Router, Status
 
 from rapport.accounts.access import require_admin
 from rapport.api.auth import current_user
+from rapport.api.responses import ERRORS, WRITE_ERRORS
 from rapport.core.errors import NotFound
-from rapport.people.api.people import ERRORS, WRITE_ERRORS
 from rapport.people.api.schemas import (
     CustomFieldCreate,
     CustomFieldEntity,

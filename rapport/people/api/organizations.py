@@ -8,10 +8,10 @@ from ninja import Query, Router, Status
 
 from rapport.accounts.access import access_record
 from rapport.api.auth import current_user
-from rapport.api.concurrency import etag_for, expected_version, not_modified_response
+from rapport.api.concurrency import conditional_get, etag_for, expected_version
 from rapport.api.pagination import paginate
+from rapport.api.responses import ERRORS, WRITE_ERRORS
 from rapport.core.errors import Conflict, NotFound
-from rapport.people.api.people import ERRORS, WRITE_ERRORS
 from rapport.people.api.schemas import (
     OrganizationIn,
     OrganizationListParams,
@@ -109,10 +109,8 @@ def get_organization(
 ) -> Organization | HttpResponse:
     """Sends an ETag; with `If-None-Match` naming it, the answer is 304 Not Modified."""
     organization = organization_detail(user=current_user(request), pk=organization_id)
-    not_modified = not_modified_response(request, organization)
-    if not_modified is not None:
+    if (not_modified := conditional_get(request, response, organization)) is not None:
         return not_modified
-    response["ETag"] = etag_for(organization)
     return organization
 
 

@@ -7,9 +7,9 @@ from ninja import Query, Router, Status
 
 from rapport.accounts.access import access_record
 from rapport.api.auth import current_user
-from rapport.api.concurrency import etag_for, expected_version, not_modified_response
+from rapport.api.concurrency import conditional_get, etag_for, expected_version
 from rapport.api.pagination import paginate
-from rapport.api.schemas import ErrorOut
+from rapport.api.responses import ERRORS, WRITE_ERRORS
 from rapport.core.errors import Conflict, NotFound
 from rapport.people.api.schemas import (
     OutOfSightOut,
@@ -24,9 +24,6 @@ from rapport.people.selectors import ListFilter, person_detail, person_list, wit
 from rapport.people.services import person_create, person_delete, person_restore, person_update
 
 router = Router(tags=["people"])
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
-WRITE_ERRORS = {**ERRORS, 409: ErrorOut, 412: ErrorOut}
 
 
 def _editable(request: HttpRequest, person_id: int) -> Person:
@@ -93,10 +90,8 @@ def get_person(
 ) -> Person | HttpResponse:
     """Sends an ETag; with `If-None-Match` naming it, the answer is 304 Not Modified."""
     person = person_detail(user=current_user(request), pk=person_id)
-    not_modified = not_modified_response(request, person)
-    if not_modified is not None:
+    if (not_modified := conditional_get(request, response, person)) is not None:
         return not_modified
-    response["ETag"] = etag_for(person)
     return person
 
 

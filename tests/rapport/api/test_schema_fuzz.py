@@ -28,8 +28,8 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from config.api import api
 from config.wsgi import application
-from rapport.api.urls import api
 
 MAX_EXAMPLES = int(os.environ.get("RAPPORT_FUZZ_EXAMPLES", "15"))
 

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from rapport.campaigns import merge
+from rapport.campaigns import merge_fields
 from rapport.campaigns.mailer import Content, people_for_rendering, render_for
 from rapport.campaigns.merge_scores import RFM_SEGMENTS, rfm_segment, with_scores
 from rapport.campaigns.models import CampaignRecipient, RecipientStatus
@@ -179,7 +179,7 @@ def test_a_campaign_delivers_each_persons_own_scores(
 
 
 def test_the_field_list_names_every_score_field(workspace: Any) -> None:
-    groups = merge.field_groups(custom_fields=[("shoe_size", "Shoe size")])
+    groups = merge_fields.field_groups(custom_fields=[("shoe_size", "Shoe size")])
     listed = {name for group in groups for name, _ in group.fields}
-    assert {n for n in merge.FIELDS if n.startswith("scores.")} <= listed
-    assert "custom.shoe_size" in listed and merge.UNSUBSCRIBE_FIELD in listed
+    assert {n for n in merge_fields.FIELDS if n.startswith("scores.")} <= listed
+    assert "custom.shoe_size" in listed and merge_fields.UNSUBSCRIBE_FIELD in listed

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from rapport.campaigns import merge
+from rapport.campaigns import merge_fields
 from rapport.campaigns.mailer import (
     Content,
     build_email,
@@ -60,14 +60,14 @@ def test_a_split_template_renders_exactly_like_merge_render(text: str, escape: b
     prepared = PreparedText(text, escape=escape)
     assert prepared.exact
     for values in VALUES:
-        assert prepared.render(values) == merge.render(text, values, escape=escape)
-    assert prepared.names() == {p.name for p in merge.placeholders(text)}
+        assert prepared.render(values) == merge_fields.render(text, values, escape=escape)
+    assert prepared.names() == {p.name for p in merge_fields.placeholders(text)}
 
 
 def test_a_split_template_falls_back_to_merge_render_when_they_disagree(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(merge, "render", lambda text, values, escape=False: "merge says so")
+    monkeypatch.setattr(merge_fields, "render", lambda text, values, escape=False: "merge says so")
     prepared = PreparedText("Hi {{ person.first_name }}")
     assert not prepared.exact
     assert prepared.render({"person.first_name": "Ana"}) == "merge says so"

@@ -1,6 +1,7 @@
 """/people/duplicates/check and /organizations/duplicates/check: likely duplicates of a
 record before creating or changing it. The review, scan and merge operations are in
-``api_review`` and ``api_merge``, mounted on this router."""
+``review`` and ``merge`` beside this module, mounted on this router (the check stays
+here so its OpenAPI operationIds, derived from the module name, stay the same)."""
 
 from __future__ import annotations
 
@@ -9,18 +10,18 @@ from ninja import Field, Router, Schema
 from pydantic import ConfigDict
 
 from rapport.api.auth import current_user
-from rapport.api.schemas import ErrorOut, JsonObject
+from rapport.api.responses import QUERY_ERRORS
+from rapport.api.schemas import JsonObject
 from rapport.api.types import ApiDate, CheckLimit, DbId, Score
 from rapport.core.errors import ValidationFailed
-from rapport.dedupe.api_merge import router as merge_router
-from rapport.dedupe.api_review import router as review_router
+from rapport.dedupe.api.merge import router as merge_router
+from rapport.dedupe.api.review import router as review_router
 from rapport.dedupe.check import duplicates_of
 from rapport.dedupe.check.core import CHECK_THRESHOLD
 from rapport.dedupe.check.organizations import organization_profile_from_data
 from rapport.dedupe.profiles import Profile, person_profile_from_data
 
 router = Router(tags=["duplicates"])
-CHECK_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 class OrganizationRef(Schema):
@@ -82,7 +83,7 @@ class CheckOut(Schema):
 
 @router.post(
     "/people/duplicates/check",
-    response={200: CheckOut, **CHECK_ERRORS},
+    response={200: CheckOut, **QUERY_ERRORS},
     summary="Find likely duplicates of a person",
 )
 def check_person(request: HttpRequest, payload: PersonCheckIn) -> dict[str, object]:
@@ -129,7 +130,7 @@ class OrganizationCheckOut(Schema):
 
 @router.post(
     "/organizations/duplicates/check",
-    response={200: OrganizationCheckOut, **CHECK_ERRORS},
+    response={200: OrganizationCheckOut, **QUERY_ERRORS},
     summary="Find likely duplicates of an organisation",
 )
 def check_organization(request: HttpRequest, payload: OrganizationCheckIn) -> dict[str, object]:

@@ -11,8 +11,9 @@ from ninja import Field, Query, Router, Schema, Status
 
 from rapport.api.auth import current_user
 from rapport.api.pagination import paginate
+from rapport.api.responses import ERRORS
 from rapport.api.schemas import ErrorOut, JsonObject
-from rapport.dedupe.api_selectors import (
+from rapport.dedupe.api.selectors import (
     cluster_detail,
     cluster_list,
     describe_clusters,
@@ -24,7 +25,6 @@ from rapport.dedupe.services import pair_not_duplicate, scan_enqueue
 
 router = Router(tags=["duplicates"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 EntityName = Literal["person", "organization"]
 
 

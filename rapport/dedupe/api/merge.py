@@ -12,7 +12,8 @@ from rapport.accounts.access import access_record
 from rapport.accounts.models import User
 from rapport.api.auth import current_user
 from rapport.api.concurrency import etag_for, expected_version
-from rapport.api.schemas import ErrorOut, JsonObject
+from rapport.api.responses import WRITE_ERRORS
+from rapport.api.schemas import JsonObject
 from rapport.api.types import DbId, JsonInt
 from rapport.dedupe.merge import merge_undo, organization_merge, person_merge
 from rapport.dedupe.merge.fields import (
@@ -33,10 +34,6 @@ from rapport.people.models import Organization, Person, PersonEmail, PersonPhone
 from rapport.people.selectors import organization_detail, person_detail
 
 router = Router(tags=["duplicates"])
-
-WRITE_ERRORS = {
-    **{code: ErrorOut for code in (400, 401, 403, 404, 409, 412, 422, 429)},
-}
 
 
 class MergeIn(JsonObject):
