@@ -1,4 +1,5 @@
-"""The recompute job: fit the value models on the workspace's orders and score every customer.
+"""The recompute job: read the workspace's orders, let the engine score every customer
+(``rapport_analytics.scoring``: holdout check, value models, RFM, tiers), store the result.
 
 People and organisations are scored together, as one population: the models'
 heterogeneity (each customer's own purchase and dropout rates) absorbs the
@@ -32,34 +33,20 @@ from rapport.insights.models import (
     RunStatus,
 )
 from rapport.sales.models import PURCHASE_STATUSES, Order
-from rapport_analytics.clv import (
-    TimeUnit,
-    TransactionLog,
-    compare_models,
-    compress_customers,
-    fit_purchase_model,
-    gamma_gamma,
-    per_period_discount_rate,
-    predict_customers,
-    split_calibration_holdout,
-    summarize_transactions,
+from rapport_analytics.clv import TransactionLog
+from rapport_analytics.clv.models import params_to_dict
+from rapport_analytics.scoring import (
+    CustomerScores,
+    NotEnoughData,
+    check_on_holdout,
+    fit_value_models,
+    score_customers,
 )
-from rapport_analytics.clv.evaluation import ModelComparison
-from rapport_analytics.clv.models import expected_purchases, params_to_dict
-from rapport_analytics.segmentation import assign_tiers, rfm_scores
 
 log = logging.getLogger(__name__)
 
-MIN_CUSTOMERS = 20
-MIN_REPEATERS = 5
 KEEP_SCORED_RUNS = 24  # older runs keep their diagnostics; their per-customer rows go
-HIGH_VALUE_SHARE = 0.2
 BATCH = 5000
-BUCKETS = ("0", "1", "2", "3", "4", "5", "6", "7+")
-
-
-class NotEnoughData(Exception):
-    """Too few customers or repeat purchases to fit the models."""
 
 
 @dataclass
@@ -115,63 +102,6 @@ def _progress(run: ModelRun, percent: int, message: str) -> None:
     run.save(update_fields=["progress", "message"])
 
 
-def _buckets(
-    frequency: npt.NDArray[np.float64], predicted: Any, actual: Any
-) -> list[dict[str, Any]]:
-    """Mean predicted vs actual holdout purchases by calibration repeat count (0…7+)."""
-    index = np.minimum(frequency, 7).astype(np.int64)
-    result = []
-    for number, label in enumerate(BUCKETS):
-        members = index == number
-        count = int(members.sum())
-        if count:
-            result.append({
-                "label": label, "customers": count,
-                "predicted": float(predicted[members].mean()), "actual": float(actual[members].mean()),
-            })  # fmt: skip
-    return result
-
-
-def _diagnostics(
-    log_: TransactionLog, end_day: int, choice: str
-) -> tuple[dict[str, Any], str, str]:
-    """Fit both models on a calibration period, score them on the holdout that follows."""
-    span = end_day - int(log_.days.min())
-    holdout_days = int(np.clip(span // 4, 28, 364))
-    calibration_end = end_day - holdout_days
-    split = split_calibration_holdout(
-        log_, calibration_end=calibration_end, holdout_end=end_day, unit=TimeUnit.WEEK
-    )
-    cal = split.calibration
-    if len(cal) < MIN_CUSTOMERS or int((cal.frequency > 0).sum()) < MIN_REPEATERS:
-        raise NotEnoughData(
-            f"Too few customers before the holdout ({len(cal)}); need at least {MIN_CUSTOMERS} "
-            f"with {MIN_REPEATERS} repeat buyers."
-        )
-    chosen = None if choice == PurchaseModelChoice.AUTO else choice
-    comparison: ModelComparison = compare_models(split, choose=chosen)  # type: ignore[arg-type]
-    fit = comparison.fits[comparison.chosen]
-    data = compress_customers(frequency=cal.frequency, recency=cal.recency, age=cal.age)
-    predicted = expected_purchases(fit.params, data, t=split.holdout_length)
-    score = next(s for s in comparison.scores if s.model == comparison.chosen)
-    diagnostics = {
-        "mae": score.mean_absolute_error,
-        "rmse": score.root_mean_squared_error,
-        "correlation": score.correlation,
-        "aggregate_error": score.aggregate_error,
-        "holdout_weeks": split.holdout_length,
-        "calibration_customers": len(cal),
-        "buckets": _buckets(cal.frequency, predicted, split.holdout_purchases),
-        "comparison": [
-            {"model": s.model, "mae": s.mean_absolute_error, "rmse": s.root_mean_squared_error,
-             "correlation": s.correlation, "log_likelihood": s.calibration_log_likelihood}
-            for s in comparison.scores
-        ],
-        "calibration_end_day": calibration_end,
-    }  # fmt: skip
-    return diagnostics, comparison.chosen, comparison.reason
-
-
 def _finite(value: Any) -> Any:
     """JSON-safe: NaN and infinities (a degenerate correlation, say) become null."""
     if isinstance(value, dict):
@@ -191,60 +121,22 @@ def _clean(values: dict[str, float]) -> dict[str, float | None]:
     return {k: (None if not np.isfinite(v) else float(v)) for k, v in values.items()}
 
 
-def _score_rows(run: ModelRun, orders: Orders, end_day: int, model: str,
-                settings: InsightsSettings) -> list[tuple[Any, ...]]:  # fmt: skip
-    log_ = TransactionLog(customer_ids=orders.keys, days=orders.days, amounts=orders.amounts)
-    summary = summarize_transactions(log_, calibration_end=end_day, unit=TimeUnit.WEEK)
-    data = compress_customers(frequency=summary.frequency, recency=summary.recency, age=summary.age)
-    purchases = fit_purchase_model(model, data)  # type: ignore[arg-type]
-    spend = gamma_gamma.fit(frequency=summary.frequency, monetary_value=summary.monetary_value)
-    run.params = _clean(params_to_dict(purchases.params))
-    run.standard_errors = _clean(params_to_dict(purchases.standard_errors))
-    run.spend_params = _clean(asdict(spend.params))
-    run.log_likelihood = purchases.log_likelihood
-    run.fitted_at = timezone.now()
-    _progress(run, 70, "Scoring customers")
-    predictions = predict_customers(
-        summary=summary,
-        purchase_params=purchases.params,
-        spend_params=spend.params,
-        horizon=float(settings.horizon_weeks),
-        margin=settings.margin,
-        discount_rate=per_period_discount_rate(
-            annual_rate=settings.annual_discount_rate, unit=TimeUnit.WEEK
-        ),
-        compressed=data,
-    )
-    _, inverse = np.unique(orders.keys, return_inverse=True)
-    historical = np.bincount(inverse.ravel(), weights=orders.amounts)
-    first_day = end_day - np.rint(summary.age * 7).astype(np.int64)
-    last_day = first_day + np.rint(summary.recency * 7).astype(np.int64)
-    rfm = rfm_scores(
-        days_since_last_purchase=end_day - last_day,
-        frequency=summary.frequency,
-        monetary=historical,
-    )
-    value = np.nan_to_num(predictions.lifetime_value, nan=0.0, posinf=0.0)
-    alive = np.nan_to_num(predictions.probability_alive, nan=0.0)
-    expected = np.nan_to_num(predictions.expected_purchases, nan=0.0, posinf=0.0)
-    tiers = assign_tiers(value)
-    count = int(np.ceil(HIGH_VALUE_SHARE * len(value) - 1e-9))
-    threshold = np.sort(value)[::-1][count - 1] if count else np.inf
-    high = (value >= threshold) & (value > 0)
+def _score_rows(run: ModelRun, scores: CustomerScores) -> list[tuple[Any, ...]]:
+    """Rows for ``SCORE_COLUMNS``; customer keys are person ids, and −organisation ids."""
     ops = connection.ops
     now = ops.adapt_datetimefield_value(timezone.now())
-    keys = summary.customer_ids.tolist()
     columns = zip(
-        keys, tiers.labels.tolist(), rfm.recency.tolist(), rfm.frequency.tolist(),
-        rfm.monetary.tolist(), alive.tolist(), expected.tolist(), np.round(value, 2).tolist(),
-        np.round(historical, 2).tolist(), high.tolist(), summary.frequency.tolist(),
-        first_day.tolist(), last_day.tolist(), strict=True,
+        scores.customer_ids.tolist(), scores.tier.tolist(), scores.r_score.tolist(),
+        scores.f_score.tolist(), scores.m_score.tolist(), scores.p_alive.tolist(),
+        scores.expected_purchases.tolist(), scores.predicted_value.tolist(),
+        scores.historical_value.tolist(), scores.high_value.tolist(), scores.orders.tolist(),
+        scores.first_day.tolist(), scores.last_day.tolist(), strict=True,
     )  # fmt: skip
     return [
         (run.pk, key if key > 0 else None, -key if key < 0 else None, True, now, tier, r, f, m,
-         a, e, v, h, bool(hv), int(x) + 1, ops.adapt_datefield_value(_day(d0)),
+         a, e, v, h, hv, n, ops.adapt_datefield_value(_day(d0)),
          ops.adapt_datefield_value(_day(d1)))
-        for key, tier, r, f, m, a, e, v, h, hv, x, d0, d1 in columns
+        for key, tier, r, f, m, a, e, v, h, hv, n, d0, d1 in columns
     ]  # fmt: skip
 
 
@@ -310,14 +202,28 @@ def _run(run: ModelRun, settings: InsightsSettings) -> None:
     end_day = max(end_day, int(orders.days.max()))
     log_ = TransactionLog(customer_ids=orders.keys, days=orders.days, amounts=orders.amounts)
     _progress(run, 20, "Checking both models on a holdout period")
-    diagnostics, model, reason = _diagnostics(log_, end_day, settings.purchase_model)
-    run.diagnostics = _finite({k: v for k, v in diagnostics.items() if k != "calibration_end_day"})
-    run.calibration_end = _day(diagnostics["calibration_end_day"])
+    choose = (
+        None if settings.purchase_model == PurchaseModelChoice.AUTO else settings.purchase_model
+    )
+    check = check_on_holdout(log_, end_day=end_day, choose=choose)  # type: ignore[arg-type]
+    run.diagnostics = _finite(check.diagnostics)
+    run.calibration_end = _day(check.calibration_end_day)
     run.holdout_end = _day(end_day)
-    run.model, run.choice_reason = model, reason
+    run.model, run.choice_reason = check.model, check.reason
     run.horizon = float(settings.horizon_weeks)
-    _progress(run, 50, f"Fitting {model} on all orders")
-    rows = _score_rows(run, orders, end_day, model, settings)
+    _progress(run, 50, f"Fitting {check.model} on all orders")
+    models = fit_value_models(log_, end_day=end_day, model=check.model)
+    run.params = _clean(params_to_dict(models.purchases.params))
+    run.standard_errors = _clean(params_to_dict(models.purchases.standard_errors))
+    run.spend_params = _clean(asdict(models.spend.params))
+    run.log_likelihood = models.purchases.log_likelihood
+    run.fitted_at = timezone.now()
+    _progress(run, 70, "Scoring customers")
+    scores = score_customers(
+        log_, models, end_day=end_day, horizon_weeks=float(settings.horizon_weeks),
+        margin=settings.margin, annual_discount_rate=settings.annual_discount_rate,
+    )  # fmt: skip
+    rows = _score_rows(run, scores)
     run.n_customers = len(rows)
     _progress(run, 85, "Saving scores")
     _store(run, rows)

@@ -152,34 +152,66 @@ class FitResult(Generic[P]):
     iterations: int
 
 
-# Returns the total log-likelihood and its gradient with respect to the natural parameters.
-LogLikelihood = Callable[[FloatArray], tuple[float, FloatArray]]
-
-
 @dataclass(frozen=True)
-class _Estimate:
-    values: FloatArray
-    standard_errors: FloatArray
-    log_likelihood: float
-    converged: bool
-    iterations: int
+class CustomerMeans:
+    """Weighted means of a compressed population: where a purchase model's search starts."""
+
+    frequency: float
+    age: float
+
+    @classmethod
+    def of(cls, data: CompressedCustomers) -> CustomerMeans:
+        return cls(
+            frequency=dot(data.frequency, data.weight) / data.weight.sum(),
+            age=dot(data.age, data.weight) / data.weight.sum(),
+        )
+
+    @property
+    def purchase_interval(self) -> float:
+        """Mean time between purchases (floored): a rate scale that matches the purchase rate."""
+        return max(self.age / max(self.frequency, 1e-3), 1e-3)
 
 
-def maximize(
-    log_likelihood: LogLikelihood,
+def fit_purchase_params(
+    data: CompressedCustomers,
     *,
+    make_params: Callable[..., P],
+    log_likelihood: Callable[[P, CompressedCustomers], tuple[float, FloatArray]],
+    initial: Callable[[CustomerMeans], Sequence[float]],
+) -> FitResult[P]:
+    """Fit a purchase model (BG/NBD, Pareto/NBD) on compressed customers, from a start
+    that ``initial`` derives from the population's means."""
+    return fit_maximum_likelihood(
+        lambda params: log_likelihood(params, data),
+        make_params=make_params,
+        initial=initial(CustomerMeans.of(data)),
+        scale=float(data.weight.sum()),
+        n_customers=data.n_customers,
+    )
+
+
+def fit_maximum_likelihood(
+    log_likelihood: Callable[[P], tuple[float, FloatArray]],
+    *,
+    make_params: Callable[..., P],
     initial: Sequence[float],
     scale: float,
-) -> _Estimate:
+    n_customers: int,
+) -> FitResult[P]:
     """Maximise over log-parameters with L-BFGS-B, then Hessian-based standard errors.
 
-    ``scale`` (usually the customer count) keeps the objective O(1) so the default
-    tolerances mean the same thing for 2,000 or 2,000,000 customers.
+    ``log_likelihood`` returns the total and its gradient with respect to the natural
+    parameters, built by ``make_params(*values)``. ``scale`` (usually the customer count)
+    keeps the objective O(1) so the default tolerances mean the same thing for 2,000 or
+    2,000,000 customers.
     """
+
+    def of_values(values: FloatArray) -> tuple[float, FloatArray]:
+        return log_likelihood(make_params(*values))
 
     def objective(log_params: FloatArray) -> tuple[float, FloatArray]:
         params = np.exp(log_params)
-        value, gradient = log_likelihood(params)
+        value, gradient = of_values(params)
         if not np.isfinite(value):
             return 1e300, np.zeros_like(log_params)
         return -value / scale, -(gradient * params) / scale
@@ -194,11 +226,12 @@ def maximize(
         options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-9, "maxcor": 5},
     )
     values = np.exp(result.x)
-    value, _ = log_likelihood(values)
-    return _Estimate(
-        values=values,
-        standard_errors=_standard_errors(log_likelihood, values),
+    value, _ = of_values(values)
+    return FitResult(
+        params=make_params(*values.tolist()),
+        standard_errors=make_params(*_standard_errors(of_values, values).tolist()),
         log_likelihood=float(value),
+        n_customers=n_customers,
         # L-BFGS-B may stop on a line-search failure at machine precision; a vanishing
         # gradient (per customer) still means we are at the optimum.
         converged=bool(result.success) or float(np.max(np.abs(result.jac))) < 1e-5,
@@ -206,7 +239,9 @@ def maximize(
     )
 
 
-def _standard_errors(log_likelihood: LogLikelihood, values: FloatArray) -> FloatArray:
+def _standard_errors(
+    log_likelihood: Callable[[FloatArray], tuple[float, FloatArray]], values: FloatArray
+) -> FloatArray:
     """Square roots of the inverse observed information, by central differences of the gradient."""
     k = len(values)
     hessian = np.empty((k, k))

@@ -18,12 +18,13 @@ from scipy.special import digamma, expit, gammaln, hyp2f1
 
 from rapport_analytics.clv._fitting import (
     CompressedCustomers,
+    CustomerMeans,
     FitResult,
     FloatArray,
     PairIndex,
     dot,
+    fit_purchase_params,
     matvec,
-    maximize,
 )
 
 NAME = "bgnbd"
@@ -86,23 +87,14 @@ def log_likelihood(params: BGNBDParams, data: CompressedCustomers) -> tuple[floa
     return total, gradient
 
 
+def _start(means: CustomerMeans) -> list[float]:
+    # Where the mean purchase rate matches the data; a, b = 1 is a flat dropout prior.
+    return [1.0, means.purchase_interval, 1.0, 1.0]
+
+
 def fit(data: CompressedCustomers) -> FitResult[BGNBDParams]:
-    mean_x = dot(data.frequency, data.weight) / data.weight.sum()
-    mean_T = dot(data.age, data.weight) / data.weight.sum()
-    # Start where the mean purchase rate matches the data; a, b = 1 is a flat dropout prior.
-    initial = [1.0, max(mean_T / max(mean_x, 1e-3), 1e-3), 1.0, 1.0]
-    estimate = maximize(
-        lambda values: log_likelihood(BGNBDParams(*values), data),
-        initial=initial,
-        scale=float(data.weight.sum()),
-    )
-    return FitResult(
-        params=BGNBDParams(*estimate.values.tolist()),
-        standard_errors=BGNBDParams(*estimate.standard_errors.tolist()),
-        log_likelihood=estimate.log_likelihood,
-        n_customers=data.n_customers,
-        converged=estimate.converged,
-        iterations=estimate.iterations,
+    return fit_purchase_params(
+        data, make_params=BGNBDParams, log_likelihood=log_likelihood, initial=_start
     )
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import digamma, gammaln
 
-from rapport_analytics.clv._fitting import FitResult, FloatArray, dot, maximize
+from rapport_analytics.clv._fitting import FitResult, FloatArray, dot, fit_maximum_likelihood
 
 NAME = "gamma_gamma"
 
@@ -94,18 +94,12 @@ def fit(*, frequency: npt.ArrayLike, monetary_value: npt.ArrayLike) -> FitResult
     # Method-of-moments-ish start: shape from the coefficient of variation, q > 1 for a finite mean.
     p0 = float(np.clip(mean**2 / max(variance, 1e-12), 0.1, 100.0))
     initial = [p0, 3.0, 2.0 * mean / p0]
-    estimate = maximize(
-        lambda values: _log_likelihood(GammaGammaParams(*values), data),
+    return fit_maximum_likelihood(
+        lambda params: _log_likelihood(params, data),
+        make_params=GammaGammaParams,
         initial=initial,
         scale=float(len(data.x)),
-    )
-    return FitResult(
-        params=GammaGammaParams(*estimate.values.tolist()),
-        standard_errors=GammaGammaParams(*estimate.standard_errors.tolist()),
-        log_likelihood=estimate.log_likelihood,
         n_customers=len(data.x),
-        converged=estimate.converged,
-        iterations=estimate.iterations,
     )
 
 

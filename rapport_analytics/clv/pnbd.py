@@ -21,12 +21,13 @@ from scipy.special import digamma, gammaln
 
 from rapport_analytics.clv._fitting import (
     CompressedCustomers,
+    CustomerMeans,
     FitResult,
     FloatArray,
     PairIndex,
     dot,
+    fit_purchase_params,
     matvec,
-    maximize,
 )
 
 NAME = "pnbd"
@@ -170,23 +171,14 @@ def log_likelihood(params: ParetoNBDParams, data: CompressedCustomers) -> tuple[
     return total, gradient
 
 
+def _start(means: CustomerMeans) -> list[float]:
+    # α matches the mean purchase rate and β the mean age: lifetimes about as long as seen.
+    return [1.0, means.purchase_interval, 1.0, means.age]
+
+
 def fit(data: CompressedCustomers) -> FitResult[ParetoNBDParams]:
-    mean_x = dot(data.frequency, data.weight) / data.weight.sum()
-    mean_T = dot(data.age, data.weight) / data.weight.sum()
-    rate_scale = max(mean_T / max(mean_x, 1e-3), 1e-3)
-    initial = [1.0, rate_scale, 1.0, mean_T]
-    estimate = maximize(
-        lambda values: log_likelihood(ParetoNBDParams(*values), data),
-        initial=initial,
-        scale=float(data.weight.sum()),
-    )
-    return FitResult(
-        params=ParetoNBDParams(*estimate.values.tolist()),
-        standard_errors=ParetoNBDParams(*estimate.standard_errors.tolist()),
-        log_likelihood=estimate.log_likelihood,
-        n_customers=data.n_customers,
-        converged=estimate.converged,
-        iterations=estimate.iterations,
+    return fit_purchase_params(
+        data, make_params=ParetoNBDParams, log_likelihood=log_likelihood, initial=_start
     )
 
 

@@ -17,6 +17,18 @@ import pytest
 # The campaign tests' SMTP server on loopback and scored customers, for the campaign pages.
 from tests.rapport.campaigns.conftest import scored_customers, smtp_sink  # noqa: F401
 
+# The app tests' workspace, factories and autouse settings (this tree is beside tests/rapport).
+from tests.rapport.conftest import (  # noqa: F401
+    _clear_cache,
+    _fast_hasher,
+    _huey_immediate,
+    _plain_static_storage,
+    api_as,
+    make_org,
+    make_person,
+    workspace,
+)
+
 # Playwright's sync API runs an event loop in this thread; Django would otherwise
 # refuse ORM calls from the test body ("You cannot call this from an async context").
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

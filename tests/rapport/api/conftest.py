@@ -1,4 +1,4 @@
-"""API test helpers (the token client, ``api_as``, is in tests/conftest.py)."""
+"""API test helpers (the token client, ``api_as``, is in tests/rapport/conftest.py)."""
 
 from __future__ import annotations
 

@@ -12,23 +12,6 @@ from rapport_analytics.matching.synthetic import SyntheticPeople, generate_peopl
 FEBRL_DIR = Path(__file__).resolve().parents[2] / "data" / "febrl"
 
 
-# The project-wide autouse fixtures configure Django; the matching engine never
-# imports Django, so these tests replace them with no-ops and run without it.
-@pytest.fixture(autouse=True)
-def _fast_hasher() -> None:
-    return None
-
-
-@pytest.fixture(autouse=True)
-def _plain_static_storage() -> None:
-    return None
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache() -> None:
-    return None
-
-
 @pytest.fixture(scope="session")
 def synthetic_people() -> SyntheticPeople:
     return generate_people(n_records=20_000, seed=11)
