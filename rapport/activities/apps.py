@@ -22,3 +22,6 @@ class ActivitiesConfig(AppConfig):
 
         for eraser in (erasure.erase_activities, erasure.erase_tasks, erasure.erase_notifications):
             register_person_eraser(eraser)
+        from rapport.activities import subscribers
+
+        subscribers.connect()

@@ -14,16 +14,13 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 
 from rapport.accounts.access import can_edit, require_writer, visible_to
 from rapport.accounts.models import Role, User
-from rapport.activities.markdown import mentioned_usernames
 from rapport.activities.models import HAND_LOGGED, Activity, ActivityKind, ActivityLink
-from rapport.activities.notify import notification_create
 from rapport.core.errors import NotFound, PermissionDenied, StaleVersion, ValidationFailed
+from rapport.core.events import emit
 from rapport.core.params import id_or_none
 from rapport.core.text import strip_nul, strip_nul_deep
 from rapport.people.models import Organization, Person
@@ -93,53 +90,10 @@ def activity_record(
         # Another process recorded the same source_ref between our check and insert.
         return Activity.objects.get(source_ref=source_ref)
     _write_links(activity, people, organizations)
-    if kind in HAND_LOGGED and actor is not None:
-        _notify_mentions(activity, actor, people, organizations, previous_body="")
+    if kind in HAND_LOGGED:  # e-mails on the timeline are announced by the e-mail events
+        # The mention notifications follow (activities' subscriber).
+        emit("activity.logged", entity_type="activity", entity_ids=[activity.pk], actor=actor)
     return activity
-
-
-def _notify_mentions(
-    activity: Activity,
-    actor: User,
-    people: Sequence[Person],
-    orgs: Sequence[Organization],
-    previous_body: str,
-) -> None:
-    """Notify the users newly @mentioned who may see one of the activity's records."""
-    names = mentioned_usernames(f"{activity.subject}\n{activity.body}") - mentioned_usernames(
-        previous_body
-    )
-    names.discard(actor.username.lower())
-    if not names:
-        return
-    url = _activity_url(people, orgs)
-    candidates = User.objects.annotate(lname=Lower("username")).filter(
-        lname__in=names, is_active=True
-    )
-    for user in candidates:
-        if not _sees_any(user, people, orgs):
-            continue
-        notification_create(
-            user=user, kind="mention",
-            title=f"{actor.display_name} mentioned you: {activity.subject or activity.get_kind_display()}",
-            body=activity.body[:1000], url=url, dedupe_key=f"mention:{activity.pk}",
-        )  # fmt: skip
-
-
-def _sees_any(user: User, people: Sequence[Person], orgs: Sequence[Organization]) -> bool:
-    if people and visible_to(Person.objects.filter(pk__in=[p.pk for p in people]), user).exists():
-        return True
-    return bool(
-        orgs and visible_to(Organization.objects.filter(pk__in=[o.pk for o in orgs]), user).exists()
-    )
-
-
-def _activity_url(people: Sequence[Person], orgs: Sequence[Organization]) -> str:
-    if people:
-        return reverse("people:person_detail", args=[people[0].pk]) + "#timeline"
-    if orgs:
-        return reverse("people:organization_detail", args=[orgs[0].pk]) + "#timeline"
-    return ""
 
 
 def visible_records(
@@ -245,7 +199,7 @@ def activity_update(
 ) -> Activity:
     locked = Activity.objects.select_for_update().get(pk=activity.pk)
     _require_change(actor, locked, expected_version)
-    previous_body = f"{locked.subject}\n{locked.body}"
+    before = {field: getattr(locked, field) for field in ("subject", "body")}
     clean = _clean(data, partial=True, kind=locked.kind)
     if "body" in clean and locked.kind == ActivityKind.NOTE and not clean["body"]:
         raise ValidationFailed({"body": ["A note cannot be empty."]})
@@ -257,9 +211,10 @@ def activity_update(
     locked.refresh_from_db()
     if "occurred_at" in clean:
         ActivityLink.objects.filter(activity=locked).update(occurred_at=locked.occurred_at)
-    people = list(Person.objects.filter(pk__in=locked.links.values("person_id")))
-    orgs = list(Organization.objects.filter(pk__in=locked.links.values("organization_id")))
-    _notify_mentions(locked, actor, people, orgs, previous_body=previous_body)
+    # Who the text newly mentions is notified by activities' subscriber, which compares
+    # the text before and after (the changes, held in memory for in-transaction subscribers).
+    emit("activity.updated", entity_type="activity", entity_ids=[locked.pk], actor=actor,
+         fields=clean, changes={field: [old, getattr(locked, field)] for field, old in before.items()})  # fmt: skip
     return locked
 
 

@@ -14,15 +14,14 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 
 from rapport.accounts.access import assignable_owner_ok, require_writer
 from rapport.accounts.models import Role, User
 from rapport.activities.models import Priority, Recurrence, Task, TaskStatus
-from rapport.activities.notify import notification_create
 from rapport.activities.services import visible_records
 from rapport.core.errors import PermissionDenied, StaleVersion, ValidationFailed
+from rapport.core.events import emit
 from rapport.core.params import id_or_none
 
 TASK_FIELDS = ("title", "notes", "due_at", "priority", "recurrence")
@@ -97,19 +96,6 @@ def _clean(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
     return out
 
 
-def _task_url(task: Task) -> str:
-    return reverse("activities:task_list") + f"#task-{task.pk}"
-
-
-def _notify_assigned(actor: User, task: Task) -> None:
-    if task.assignee_id != actor.pk:
-        notification_create(
-            user=task.assignee, kind="assigned",
-            title=f"{actor.display_name} gave you a task: {task.title}",
-            body=task.notes[:1000], url=_task_url(task), dedupe_key=f"assigned:{task.pk}:{task.assignee_id}:{task.version}",
-        )  # fmt: skip
-
-
 @transaction.atomic
 def task_create(*, actor: User, data: Mapping[str, Any]) -> Task:
     """``data``: title, notes, due_at, assignee (id or user), priority, recurrence,
@@ -127,7 +113,9 @@ def task_create(*, actor: User, data: Mapping[str, Any]) -> Task:
     task.save(update_fields=["remind_at"])
     task.people.set(people)
     task.organizations.set(orgs)
-    _notify_assigned(actor, task)
+    # The assignee is notified by activities' subscriber.
+    emit("task.created", entity_type="task", entity_ids=[task.pk], actor=actor,
+         fields=[*clean, "assignee"])  # fmt: skip
     return task
 
 
@@ -174,8 +162,11 @@ def task_update(
         if "organizations" in data:
             locked.organizations.set(orgs)
     saved = _save(locked)
-    if reassigned:
-        _notify_assigned(actor, saved)
+    # "assignee" among the fields (set again, even to the same user): activities'
+    # subscriber notifies the assignee.
+    fields = [*clean, *(["assignee"] if reassigned else []),
+              *(name for name in ("people", "organizations") if name in data)]  # fmt: skip
+    emit("task.updated", entity_type="task", entity_ids=[saved.pk], actor=actor, fields=fields)
     return saved
 
 

@@ -16,3 +16,6 @@ class CampaignsConfig(AppConfig):
         from rapport.core.erasure import register_person_eraser
 
         register_person_eraser(erase_emails)
+        from rapport.campaigns import subscribers
+
+        subscribers.connect()

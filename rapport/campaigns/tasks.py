@@ -8,7 +8,7 @@ import logging
 from huey.contrib.djhuey import HUEY, db_task
 from huey.exceptions import RetryTask
 
-from rapport.campaigns.services import inbound, runner, single
+from rapport.campaigns.services import runner, single
 from rapport.core.schedule import scheduled
 
 log = logging.getLogger(__name__)
@@ -28,12 +28,6 @@ def deliver_email(message_id: int) -> str:
 @db_task()
 def run_campaign(campaign_id: int) -> str:
     return runner.campaign_run(campaign_id)
-
-
-@db_task(retries=3, retry_delay=30)
-def record_campaign_sends(campaign_id: int, recipient_ids: list[int]) -> int:
-    """Put the sends of one batch on the recipients' timelines (idempotent)."""
-    return inbound.record_campaign_sends(campaign_id, recipient_ids)
 
 
 @scheduled

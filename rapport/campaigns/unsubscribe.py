@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapport.campaigns.models import CampaignRecipient, RecipientStatus
-from rapport.core.audit import audit_record
 from rapport.core.errors import NotFound
+from rapport.core.events import emit
 from rapport.core.models import AuditAction
 from rapport.people.models import ConsentStatus, Person
 
@@ -78,16 +78,10 @@ def unsubscribe(*, token: str) -> Person:
                 "email_consent", "email_consent_at", "email_consent_method", "version", "updated_at",
             ]
         )  # fmt: skip
-        audit_record(
-            actor=None,
-            action=AuditAction.UPDATE,
-            entity_type="person",
-            entity_id=person.pk,
-            changes={
-                "email_consent": [before[0], ConsentStatus.WITHDRAWN],
-                "email_consent_method": [before[1], METHOD],
-            },
-        )
+        emit("person.unsubscribed", entity_type="person", entity_ids=[person.pk], actor=None,
+             changes={"email_consent": [before[0], ConsentStatus.WITHDRAWN],
+                      "email_consent_method": [before[1], METHOD]},
+             audit=AuditAction.UPDATE)  # fmt: skip
     if campaign_id is not None:
         CampaignRecipient.objects.filter(campaign_id=campaign_id, person_id=person_id).update(
             status=RecipientStatus.UNSUBSCRIBED, updated_at=timezone.now()

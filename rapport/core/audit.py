@@ -57,13 +57,13 @@ def audit_record(
     )
 
 
-def audit_record_many(
+def audit_record_rows(
     *,
     actor: Any,
-    action: AuditAction | str,
     entity_type: str,
-    items: Iterable[tuple[int, Mapping[str, Any]]],
+    rows: Iterable[tuple[int, AuditAction | str, Mapping[str, Any]]],
 ) -> int:
+    """Several audit rows in one insert: ``(entity_id, action, changes)`` each."""
     label = getattr(actor, "username", "") or "system"
     events = [
         AuditEvent(
@@ -74,7 +74,7 @@ def audit_record_many(
             entity_id=entity_id,
             changes=_jsonable(dict(changes)),
         )
-        for entity_id, changes in items
+        for entity_id, action, changes in rows
     ]
     AuditEvent.objects.bulk_create(events, batch_size=500)
     return len(events)

@@ -1,7 +1,8 @@
 """Domain events with an outbox: how one app learns what happened in another.
 
-A service calls ``emit(...)`` inside its transaction. That writes one ``OutboxEvent`` row
-(so the event exists if and only if the change commits), runs the in-transaction
+A service calls ``emit(...)`` inside its transaction. That writes the change's audit
+rows (the audit trail, and so the timeline, is a side effect of emitting) and one
+``OutboxEvent`` row (so both exist if and only if the change commits), runs the in-transaction
 subscribers at once (derived data that must stay consistent with the change: it rolls
 back with it), and after the commit asks the worker to deliver the event to the
 after-commit subscribers.
@@ -23,14 +24,16 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Literal
 
 from django.db import transaction
 from django.utils import timezone
 
-from rapport.core.models import EventCursor, OutboxEvent
+from rapport.core.audit import audit_record, audit_record_rows
+from rapport.core.models import AuditAction, EventCursor, OutboxEvent
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +49,15 @@ class Consumer:
     name: str
     handler: Handler
     events: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Audit:
+    """The audit row an event writes for one of its records, when the rows differ."""
+
+    entity_id: int
+    action: AuditAction | str
+    changes: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
 _in_transaction: dict[str, list[Handler]] = defaultdict(list)
@@ -100,17 +112,25 @@ def emit(
     entity_type: str,
     entity_ids: Iterable[int],
     actor: Any = None,
-    fields: Iterable[str] = (),
+    fields: Iterable[str] | None = None,
+    changes: Mapping[str, Any] | None = None,
+    audit: AuditAction | str | Sequence[Audit] | None = None,
 ) -> OutboxEvent:
     """Record that ``name`` happened to these records, in the caller's transaction.
 
-    ``fields``: the names of the fields that changed (never their values).
+    ``changes``: the change as ``{field: [old, new]}``. Its values go to the audit row and
+    to in-transaction subscribers (``event.changes``), never to the outbox; its keys are
+    the event's ``fields`` unless ``fields`` names them (names only, never values).
+    ``audit``: an action writes one audit row per record, each with ``changes``; a list
+    of ``Audit`` writes those rows (records audited differently: a merge, a bulk edit);
+    None writes none (the change is not audited).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("emit() belongs inside the transaction of the change it reports.")
     ids = list(dict.fromkeys(int(i) for i in entity_ids))
     if not ids:
         raise ValueError("An event names at least one record.")
+    _audit(actor=actor, entity_type=entity_type, ids=ids, audit=audit, changes=changes or {})
     now = timezone.now()
     followed = bool(consumers_of(name))
     event = OutboxEvent.objects.create(
@@ -118,15 +138,33 @@ def emit(
         entity_type=entity_type,
         entity_ids=ids,
         actor_id=getattr(actor, "pk", None),
-        fields=sorted(set(fields)),
+        fields=sorted(set((changes or {}) if fields is None else fields)),
         created_at=now,
         dispatched_at=None if followed else now,
     )
+    event.changes = MappingProxyType(dict(changes or {}))
     for handler in list(_in_transaction.get(name, [])):
         handler(event)
     if followed:
         _dispatch_after_commit()
     return event
+
+
+def _audit(
+    *, actor: Any, entity_type: str, ids: list[int], audit: AuditAction | str | Sequence[Audit]
+    | None, changes: Mapping[str, Any],
+) -> None:  # fmt: skip
+    if audit is None:
+        return
+    if isinstance(audit, str):
+        if len(ids) == 1:
+            audit_record(actor=actor, action=audit, entity_type=entity_type, entity_id=ids[0],
+                         changes=changes)  # fmt: skip
+            return
+        rows = [(pk, audit, changes) for pk in ids]
+    else:
+        rows = [(row.entity_id, row.action, row.changes) for row in audit]
+    audit_record_rows(actor=actor, entity_type=entity_type, rows=rows)
 
 
 def _dispatch_after_commit() -> None:

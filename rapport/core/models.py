@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from django.conf import settings
@@ -136,6 +138,11 @@ class OutboxEvent(models.Model):
     fields: models.JSONField[list[str]] = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     dispatched_at = models.DateTimeField(null=True, blank=True)
+
+    #: The change's values, ``{field: [old, new]}``, for in-transaction subscribers only
+    #: (say, what a text mentioned before the edit). Held in memory, never stored: an
+    #: event loaded from the outbox has none.
+    changes: Mapping[str, Any] = MappingProxyType({})
 
     class Meta:
         indexes = [

@@ -24,9 +24,10 @@ from django.utils import timezone
 
 from rapport.accounts.access import access_record
 from rapport.accounts.models import Role, User
-from rapport.core.audit import audit_history, audit_record, audit_redact
+from rapport.core.audit import audit_history, audit_redact
 from rapport.core.erasure import ErasedPerson, run_person_erasers, same_person_ids
 from rapport.core.errors import PermissionDenied
+from rapport.core.events import emit
 from rapport.core.models import AuditAction, AuditEvent
 from rapport.dataio.exports.sanitize import csv_safe
 from rapport.dataio.models import Erasure, ExternalId
@@ -131,8 +132,9 @@ def person_export(*, actor: User, person: Person) -> bytes:
         archive.writestr("audit_history.csv", _csv([
             {**h, "changes": json.dumps(h["changes"], ensure_ascii=False)} for h in history
         ]))  # fmt: skip
-    audit_record(actor=actor, action=AuditAction.UPDATE, entity_type="person",
-                 entity_id=person.pk, changes={"gdpr_export": [None, actor.username]})  # fmt: skip
+    with transaction.atomic():
+        emit("person.exported", entity_type="person", entity_ids=[person.pk], actor=actor,
+             changes={"gdpr_export": [None, actor.username]}, audit=AuditAction.UPDATE)  # fmt: skip
     return buffer.getvalue()
 
 
@@ -175,8 +177,8 @@ def person_erase(*, actor: User, person: Person, reason: str = "") -> Erasure:
     erasure = Erasure.objects.create(person=person, person_ref=person.pk, erased_by=actor,
                                      erased_by_label=actor.username,
                                      reason=erased.redact(reason)[:500])  # fmt: skip
-    audit_record(actor=actor, action=AuditAction.ERASE, entity_type="person",
-                 entity_id=person.pk, changes={})  # fmt: skip
+    emit("person.erased", entity_type="person", entity_ids=[person.pk], actor=actor,
+         audit=AuditAction.ERASE)  # fmt: skip
     return erasure
 
 

@@ -25,23 +25,6 @@ def run_import_task(job_id: int) -> None:
         run_import(job, workers=_helpers())
 
 
-# The two jobs below are no longer enqueued: an import batch now emits ``person.imported`` /
-# ``organization.imported`` and the duplicate check refreshes the keys as a subscriber
-# (rapport.dedupe.subscribers). They stay so jobs queued before an upgrade still run.
-@db_task(retries=3, retry_delay=30)
-def refresh_duplicate_keys(person_ids: list[int]) -> None:
-    from rapport.dedupe.keys import person_keys_refresh
-
-    person_keys_refresh(person_ids)
-
-
-@db_task(retries=3, retry_delay=30)
-def refresh_organization_keys(organization_ids: list[int]) -> None:
-    from rapport.dedupe.orgkeys import organization_keys_refresh
-
-    organization_keys_refresh(organization_ids)
-
-
 @scheduled
 def resume_stalled_imports() -> None:
     """A worker killed mid-import leaves its job 'running': pick it up where it stopped."""

@@ -6,8 +6,8 @@ Keys are the matching engine's exact blocking keys (normalised e-mail, E.164
 phone, surname sound + birth year, postcode + first initial, …), hashed to 64
 bits with a stable hash (Python's ``hash`` differs between processes).
 
-Kept fresh by ``person_keys_refresh`` (called by the people services after
-every create and update, inside their transaction) and rebuilt in full by
+Kept fresh by ``person_keys_refresh`` (called by dedupe's subscribers to the people
+events, inside the emitting transaction: rapport/dedupe/subscribers.py) and rebuilt in full by
 ``person_keys_rebuild`` (the scan job does it on its way, as it reads everyone).
 """
 

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from rapport.accounts.access import access_record, require_writer
 from rapport.accounts.models import Role, User
-from rapport.core.audit import audit_record, diff_snapshots
+from rapport.core.audit import diff_snapshots
 from rapport.core.entities import entity_kind, must_be_entity
 from rapport.core.errors import Conflict, PermissionDenied, StaleVersion, ValidationFailed
+from rapport.core.events import emit
 from rapport.core.models import AuditAction
 from rapport.insights.models import (
     InsightsSettings,
@@ -78,8 +79,8 @@ def strategic_flag_set(
         **lookup,
         defaults={"reason": reason, "set_by": actor, "set_at": timezone.now()},
     )
-    audit_record(actor=actor, action=AuditAction.UPDATE, entity_type=entity, entity_id=customer.pk,
-                 changes={"strategic_flag": [None, f"{kind}: {reason}"]})  # fmt: skip
+    emit(f"{entity}.flag_set", entity_type=entity, entity_ids=[customer.pk], actor=actor,
+         changes={"strategic_flag": [None, f"{kind}: {reason}"]}, audit=AuditAction.UPDATE)  # fmt: skip
     return flag
 
 
@@ -89,8 +90,8 @@ def strategic_flag_remove(*, actor: User, entity: str, pk: int, kind: str) -> No
     customer = _customer(actor, entity, pk)
     deleted, _ = StrategicFlag.objects.filter(**{entity: customer, "kind": kind}).delete()
     if deleted:
-        audit_record(actor=actor, action=AuditAction.UPDATE, entity_type=entity,
-                     entity_id=customer.pk, changes={"strategic_flag": [kind, None]})  # fmt: skip
+        emit(f"{entity}.flag_removed", entity_type=entity, entity_ids=[customer.pk], actor=actor,
+             changes={"strategic_flag": [kind, None]}, audit=AuditAction.UPDATE)  # fmt: skip
 
 
 def _segment_fields(
@@ -130,8 +131,8 @@ def segment_create(*, actor: User, data: Mapping[str, Any]) -> Segment:
     if errors:
         raise ValidationFailed(errors)
     segment = Segment.objects.create(owner=actor, entity=entity, **fields)
-    audit_record(actor=actor, action=AuditAction.CREATE, entity_type="segment",
-                 entity_id=segment.pk, changes=diff_snapshots({}, fields))  # fmt: skip
+    emit("segment.created", entity_type="segment", entity_ids=[segment.pk], actor=actor,
+         changes=diff_snapshots({}, fields), audit=AuditAction.CREATE)  # fmt: skip
     return segment
 
 
@@ -165,8 +166,8 @@ def segment_update(
     segment.version += 1
     segment.updated_at = timezone.now()
     segment.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, entity_type="segment",
-                 entity_id=segment.pk, changes=changes)  # fmt: skip
+    emit("segment.updated", entity_type="segment", entity_ids=[segment.pk], actor=actor,
+         changes=changes, audit=AuditAction.UPDATE)  # fmt: skip
     return segment
 
 
@@ -177,7 +178,8 @@ def segment_delete(*, actor: User, segment: Segment, expected_version: int | Non
         raise StaleVersion("This segment changed since you loaded it; reload it and try again.")
     pk = segment.pk
     segment.delete()
-    audit_record(actor=actor, action=AuditAction.DELETE, entity_type="segment", entity_id=pk)
+    emit("segment.deleted", entity_type="segment", entity_ids=[pk], actor=actor,
+         audit=AuditAction.DELETE)  # fmt: skip
 
 
 def insights_settings_update(*, actor: User, data: Mapping[str, Any]) -> InsightsSettings:

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from rapport.accounts.access import assignable_owner_ok, editable_by, require_writer
 from rapport.accounts.models import User
-from rapport.core.audit import audit_record_many
 from rapport.core.entities import entity_of
 from rapport.core.errors import ValidationFailed
+from rapport.core.events import Audit, emit
 from rapport.core.models import AuditAction
 from rapport.people.limits import check_limit, record_limit
 from rapport.people.models import LifecycleStage, Organization, Person
@@ -65,8 +65,8 @@ def bulk_add_tags(
     through.objects.bulk_create(rows, batch_size=1000)
     _touch(model, targets)
     names = [t.name for t in tag_objs]
-    audit_record_many(actor=actor, action=AuditAction.UPDATE, entity_type=_entity(model),
-                      items=[(pk, {"tags_added": [None, names]}) for pk in targets])  # fmt: skip
+    _emit_bulk("bulk_updated", model, actor, targets, ["tags"],
+               [Audit(pk, AuditAction.UPDATE, {"tags_added": [None, names]}) for pk in targets])  # fmt: skip
     return len(targets)
 
 
@@ -89,6 +89,19 @@ def _check_tag_room(
         ]})  # fmt: skip
 
 
+def _emit_bulk(
+    what: str, model: type[Model], actor: User, pks: list[int], fields: list[str],
+    audits: list[Audit],
+) -> None:  # fmt: skip
+    """One event for the whole selection (none if it is empty), with its audit rows (only
+    records whose value changed). Not ``<entity>.updated``: per-record subscribers
+    (duplicate-check keys) never followed bulk actions, whose fields they do not read."""
+    if pks:
+        entity = _entity(model)
+        emit(f"{entity}.{what}", entity_type=entity, entity_ids=pks, actor=actor, fields=fields,
+             audit=audits)  # fmt: skip
+
+
 def _touch(model: type[Model], pks: list[int]) -> None:
     model.objects.filter(pk__in=pks).update(updated_at=timezone.now(), version=F("version") + 1)  # type: ignore[attr-defined]
 
@@ -106,8 +119,8 @@ def bulk_assign_owner(
     pks = [pk for pk, _ in rows]
     model.objects.filter(pk__in=pks).update(owner_id=new_id)
     _touch(model, pks)
-    audit_record_many(actor=actor, action=AuditAction.UPDATE, entity_type=_entity(model),
-                      items=[(pk, {"owner": [old, new_id]}) for pk, old in rows if old != new_id])  # fmt: skip
+    _emit_bulk("bulk_updated", model, actor, pks, ["owner"],
+               [Audit(pk, AuditAction.UPDATE, {"owner": [old, new_id]}) for pk, old in rows if old != new_id])  # fmt: skip
     return len(pks)
 
 
@@ -119,8 +132,8 @@ def bulk_set_stage(*, actor: User, ids: Sequence[int], stage: str) -> int:
     pks = [pk for pk, _ in rows]
     Person.objects.filter(pk__in=pks).update(lifecycle_stage=stage)
     _touch(Person, pks)
-    audit_record_many(actor=actor, action=AuditAction.UPDATE, entity_type="person",
-                      items=[(pk, {"lifecycle_stage": [old, stage]}) for pk, old in rows if old != stage])  # fmt: skip
+    _emit_bulk("bulk_updated", Person, actor, pks, ["lifecycle_stage"],
+               [Audit(pk, AuditAction.UPDATE, {"lifecycle_stage": [old, stage]}) for pk, old in rows if old != stage])  # fmt: skip
     return len(pks)
 
 
@@ -131,6 +144,6 @@ def bulk_delete(
     pks = list(_targets(model, actor, ids).values_list("pk", flat=True))
     model.objects.filter(pk__in=pks).update(deleted_at=timezone.now())
     _touch(model, pks)
-    audit_record_many(actor=actor, action=AuditAction.DELETE, entity_type=_entity(model),
-                      items=[(pk, {}) for pk in pks])  # fmt: skip
+    _emit_bulk("bulk_deleted", model, actor, pks, ["deleted_at"],
+               [Audit(pk, AuditAction.DELETE) for pk in pks])  # fmt: skip
     return len(pks)

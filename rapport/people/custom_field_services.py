@@ -16,9 +16,9 @@ from django.db import transaction
 
 from rapport.accounts.access import require_admin
 from rapport.accounts.models import User
-from rapport.core.audit import audit_record
 from rapport.core.entities import must_be_entity
 from rapport.core.errors import Conflict, ValidationFailed
+from rapport.core.events import emit
 from rapport.core.models import AuditAction
 from rapport.people.models import CustomFieldDefinition, CustomFieldType
 from rapport.people.normalize import InvalidValue, clean_text
@@ -93,8 +93,9 @@ def custom_field_create(*, actor: User, data: Mapping[str, Any]) -> CustomFieldD
     if CustomFieldDefinition.objects.filter(entity=entity, key=key).exists():
         raise ValidationFailed({"key": [f"There is already a field with the key {key!r}."]})
     definition.save()
-    audit_record(actor=actor, action=AuditAction.CREATE, entity_type="custom_field",
-                 entity_id=definition.pk, changes={k: [None, v] for k, v in _snapshot(definition).items()})  # fmt: skip
+    emit("custom_field.created", entity_type="custom_field", entity_ids=[definition.pk],
+         actor=actor, changes={k: [None, v] for k, v in _snapshot(definition).items()},
+         audit=AuditAction.CREATE)  # fmt: skip
     return definition
 
 
@@ -117,8 +118,8 @@ def custom_field_update(
     after = _snapshot(definition)
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if changes:
-        audit_record(actor=actor, action=AuditAction.UPDATE, entity_type="custom_field",
-                     entity_id=definition.pk, changes=changes)  # fmt: skip
+        emit("custom_field.updated", entity_type="custom_field", entity_ids=[definition.pk],
+             actor=actor, changes=changes, audit=AuditAction.UPDATE)  # fmt: skip
     return definition
 
 
@@ -127,6 +128,6 @@ def custom_field_delete(*, actor: User, definition: CustomFieldDefinition) -> No
     """Remove the definition. Stored values stay in the records' JSON, unused, so
     re-creating the field with the same key brings them back."""
     require_admin(actor)
-    audit_record(actor=actor, action=AuditAction.DELETE, entity_type="custom_field",
-                 entity_id=definition.pk, changes={"key": [definition.key, None]})  # fmt: skip
+    emit("custom_field.deleted", entity_type="custom_field", entity_ids=[definition.pk],
+         actor=actor, changes={"key": [definition.key, None]}, audit=AuditAction.DELETE)  # fmt: skip
     definition.delete()

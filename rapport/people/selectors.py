@@ -6,7 +6,7 @@ and every read starts from ``visible_to`` so no list leaks a hidden record.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -280,6 +280,16 @@ def organization_people(*, user: User, organization: Organization) -> QuerySet[A
         Affiliation.objects.filter(organization=organization, person__in=visible_people)
         .select_related("person")
         .order_by(Lower("person__last_name"), "person_id")
+    )
+
+
+def people_of_organizations(organization_ids: Iterable[int]) -> list[int]:
+    """Ids of everyone affiliated with these organisations (trashed people included: their
+    derived data follows too). For subscribers, not for users: no visibility rule."""
+    return list(
+        Person.objects.filter(affiliations__organization_id__in=list(organization_ids))
+        .values_list("pk", flat=True)
+        .distinct()
     )
 
 

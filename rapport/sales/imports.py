@@ -22,8 +22,9 @@ from django.db import transaction
 
 from rapport.accounts.access import can_edit
 from rapport.accounts.models import User
-from rapport.core.audit import audit_record_many, diff_snapshots
+from rapport.core.audit import diff_snapshots
 from rapport.core.errors import ValidationFailed
+from rapport.core.events import Audit, emit
 from rapport.core.models import AuditAction
 from rapport.core.params import id_or_none
 from rapport.people.models import Person, PersonEmail
@@ -218,15 +219,11 @@ def _write(
         Order.objects.bulk_update([o for o, _ in changed], update_fields, batch_size=BATCH)
         if created and created[0].pk is None:  # backends without RETURNING: read them back
             created = list(Order.objects.filter(source=source, external_ref__in=refs))
-        audit_record_many(
-            actor=user, action=AuditAction.CREATE, entity_type="order",
-            items=[(o.pk, {"source": [None, source], "amount": [None, o.amount]})
-                   for o in created if o.pk],
-        )  # fmt: skip
-        audit_record_many(
-            actor=user, action=AuditAction.UPDATE, entity_type="order",
-            items=[(o.pk, diff) for o, diff in changed],
-        )  # fmt: skip
+        audits = [Audit(o.pk, AuditAction.CREATE, {"source": [None, source], "amount": [None, o.amount]})
+                  for o in created if o.pk] + [Audit(o.pk, AuditAction.UPDATE, diff) for o, diff in changed]  # fmt: skip
+        if audits:  # one event for the batch, with every order it created or changed
+            emit("order.imported", entity_type="order", entity_ids=[a.entity_id for a in audits],
+                 actor=user, audit=audits)  # fmt: skip
 
 
 def import_orders_text(text: str, **kwargs: Any) -> ImportReport:

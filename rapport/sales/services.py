@@ -16,8 +16,9 @@ from django.db import IntegrityError, transaction
 
 from rapport.accounts.access import can_edit, require_writer
 from rapport.accounts.models import User
-from rapport.core.audit import audit_record, diff_snapshots
+from rapport.core.audit import diff_snapshots
 from rapport.core.errors import NotFound, PermissionDenied, StaleVersion, ValidationFailed
+from rapport.core.events import emit
 from rapport.core.models import AuditAction
 from rapport.core.text import strip_nul
 from rapport.people.models import Organization, Person
@@ -232,13 +233,8 @@ def order_create(*, actor: User | None, data: Mapping[str, Any]) -> Order:
     except IntegrityError as exc:
         raise _duplicate_ref(order) from exc
     _save_lines(order, lines)
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        entity_type=ENTITY,
-        entity_id=order.pk,
-        changes=diff_snapshots({}, _snapshot(order)),
-    )
+    emit("order.created", entity_type=ENTITY, entity_ids=[order.pk], actor=actor,
+         changes=diff_snapshots({}, _snapshot(order)), audit=AuditAction.CREATE)  # fmt: skip
     return order
 
 
@@ -297,10 +293,8 @@ def order_update(
     if lines is not None:
         _save_lines(order, lines)
         changes["lines"] = [None, len(lines)]
-    audit_record(
-        actor=actor, action=AuditAction.UPDATE, entity_type=ENTITY, entity_id=order.pk,
-        changes=changes,
-    )  # fmt: skip
+    emit("order.updated", entity_type=ENTITY, entity_ids=[order.pk], actor=actor,
+         changes=changes, audit=AuditAction.UPDATE)  # fmt: skip
     return order
 
 
@@ -312,7 +306,5 @@ def order_delete(*, actor: User | None, order: Order, expected_version: int | No
     snapshot = _snapshot(order)
     pk = order.pk
     order.delete()
-    audit_record(
-        actor=actor, action=AuditAction.DELETE, entity_type=ENTITY, entity_id=pk,
-        changes=diff_snapshots(snapshot, {}),
-    )  # fmt: skip
+    emit("order.deleted", entity_type=ENTITY, entity_ids=[pk], actor=actor,
+         changes=diff_snapshots(snapshot, {}), audit=AuditAction.DELETE)  # fmt: skip

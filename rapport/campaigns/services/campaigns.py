@@ -25,8 +25,9 @@ from rapport.campaigns.models import AudienceKind, Campaign, CampaignStatus, Tem
 from rapport.campaigns.services.audience import hidden_from
 from rapport.campaigns.services.ownership import assign_owner_team, set_default_owner
 from rapport.campaigns.services.templates import templates_usable
-from rapport.core.audit import audit_record, diff_snapshots
+from rapport.core.audit import diff_snapshots
 from rapport.core.errors import Conflict, PermissionDenied, StaleVersion, ValidationFailed
+from rapport.core.events import emit
 from rapport.core.models import AuditAction
 from rapport.core.params import id_or_none
 from rapport.insights.selectors import segments_for
@@ -134,8 +135,8 @@ def campaign_create(*, actor: User, data: Mapping[str, Any]) -> Campaign:
     set_default_owner(campaign, actor)
     _apply(actor, campaign, data)
     campaign.save()
-    audit_record(actor=actor, action=AuditAction.CREATE, entity_type="campaign",
-                 entity_id=campaign.pk, changes=diff_snapshots({}, _snapshot(campaign)))  # fmt: skip
+    emit("campaign.created", entity_type="campaign", entity_ids=[campaign.pk], actor=actor,
+         changes=diff_snapshots({}, _snapshot(campaign)), audit=AuditAction.CREATE)  # fmt: skip
     return campaign
 
 
@@ -154,8 +155,8 @@ def _changed(actor: User, campaign: Campaign, before: dict[str, Any]) -> None:
         campaign.version += 1
         campaign.updated_at = timezone.now()
         campaign.save()
-        audit_record(actor=actor, action=AuditAction.UPDATE, entity_type="campaign",
-                     entity_id=campaign.pk, changes=changes)  # fmt: skip
+        emit("campaign.updated", entity_type="campaign", entity_ids=[campaign.pk], actor=actor,
+             changes=changes, audit=AuditAction.UPDATE)  # fmt: skip
 
 
 @transaction.atomic
@@ -183,8 +184,8 @@ def campaign_delete(
         raise Conflict("A campaign that sent e-mail is kept for its results; it cannot be deleted.")
     if campaign.recipients.exclude(status="queued").exists():
         raise Conflict("A campaign that sent e-mail is kept for its results; it cannot be deleted.")
-    audit_record(actor=actor, action=AuditAction.DELETE, entity_type="campaign",
-                 entity_id=campaign.pk, changes={"name": [campaign.name, None]})  # fmt: skip
+    emit("campaign.deleted", entity_type="campaign", entity_ids=[campaign.pk], actor=actor,
+         changes={"name": [campaign.name, None]}, audit=AuditAction.DELETE)  # fmt: skip
     campaign.delete()
 
 

@@ -37,7 +37,8 @@ from rapport.campaigns.models import (
     RecipientStatus,
 )
 from rapport.campaigns.services.audience import sender_of
-from rapport.campaigns.timeline import CAMPAIGN_SEND, EMAIL_IN, record_email
+from rapport.campaigns.timeline import CAMPAIGN_SEND, record_email
+from rapport.core.events import emit
 from rapport.core.text import clean_text, strip_nul
 from rapport.people.models import Person, PersonEmail
 
@@ -234,9 +235,10 @@ def ingest(raw: bytes, *, source: str, actor: User | None = None) -> tuple[Inbou
             else:
                 senders = people_for_addresses([parsed.from_address], user=user)
                 _record_reply(parsed, senders)
-                record_email(kind=EMAIL_IN, actor=user, subject=parsed.subject, body=parsed.body,
-                             people=people, message_id=parsed.message_id, occurred_at=parsed.date,
-                             metadata={"inbound_email_id": inbound.pk, "from": parsed.from_address})  # fmt: skip
+            # A reply goes on the people's timelines (campaigns' subscriber, in this
+            # transaction); a bounce does not.
+            emit("email.received", entity_type="inbound_email", entity_ids=[inbound.pk],
+                 actor=user)  # fmt: skip
     except IntegrityError:  # the same message, ingested at the same moment elsewhere
         return InboundEmail.objects.get(message_id=parsed.message_id), False
     return inbound, True

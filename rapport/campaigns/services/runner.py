@@ -32,6 +32,7 @@ import socket
 import threading
 from datetime import timedelta
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -42,6 +43,7 @@ from rapport.campaigns.prepared import PreparedCampaign, UnsubscribeLinks
 from rapport.campaigns.services import durability, handoff
 from rapport.campaigns.services.audience import materialize_audience
 from rapport.campaigns.services.courier import Couriers
+from rapport.core.events import emit
 
 log = logging.getLogger(__name__)
 RUNNING = (CampaignStatus.SCHEDULED, CampaignStatus.SENDING)
@@ -147,8 +149,6 @@ def campaign_run(campaign_id: int) -> str:
         sizer=handoff.ClaimSizer(paced=bool(per_minute)),
         couriers=Couriers(envelope_sender(), limit=handoff.CONNECTIONS),
     )
-    from rapport.campaigns.tasks import record_campaign_sends
-
     try:
         while True:
             rows = list(
@@ -161,8 +161,10 @@ def campaign_run(campaign_id: int) -> str:
             if not rows:
                 break
             sent = handoff.send_batch(run, rows)
-            if sent:
-                record_campaign_sends(campaign_id, sent)
+            if sent:  # the timeline entries follow after commit (campaigns' subscriber)
+                with transaction.atomic():
+                    emit("campaign_recipient.sent", entity_type="campaign_recipient",
+                         entity_ids=sent, fields=["status", "sent_at"])  # fmt: skip
             if not _renew(campaign_id, me):  # cancelled, or the lease was lost
                 return "stopped"
     finally:

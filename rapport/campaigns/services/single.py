@@ -27,8 +27,8 @@ from rapport.campaigns.mailer import (
 )
 from rapport.campaigns.models import EmailTemplate, MessageStatus, OutboundEmail, TemplateKind
 from rapport.campaigns.services.templates import person_custom_keys, templates_usable
-from rapport.campaigns.timeline import EMAIL_OUT, record_email
 from rapport.core.errors import PermissionDenied, ValidationFailed
+from rapport.core.events import emit
 from rapport.people.models import ConsentStatus, Person
 
 log = logging.getLogger(__name__)
@@ -229,11 +229,11 @@ def email_deliver(message_pk: int) -> str:
             reason = f"{reason} (gave up after {attempt} attempts)"
         mine.update(status=MessageStatus.FAILED, error=reason, next_attempt_at=None)
         return MessageStatus.FAILED
-    now = timezone.now()
-    mine.update(status=MessageStatus.SENT, sent_at=now, error="", next_attempt_at=None)
-    record_email(kind=EMAIL_OUT, actor=message.sender, subject=message.subject, body=message.body_text,
-                 people=[message.person], message_id=message.message_id, occurred_at=now,
-                 metadata={"outbound_email_id": message.pk, "to": message.to_address})  # fmt: skip
+    with transaction.atomic():  # the timeline entry (campaigns' subscriber) commits with it
+        mine.update(status=MessageStatus.SENT, sent_at=timezone.now(), error="",
+                    next_attempt_at=None)  # fmt: skip
+        emit("email.sent", entity_type="outbound_email", entity_ids=[message.pk],
+             actor=message.sender, fields=["status", "sent_at"])  # fmt: skip
     return MessageStatus.SENT
 
 

@@ -21,8 +21,9 @@ from rapport.accounts.models import User
 from rapport.campaigns import merge_fields
 from rapport.campaigns.models import Campaign, CampaignStatus, EmailTemplate, TemplateKind
 from rapport.campaigns.services.ownership import assign_owner_team, set_default_owner
-from rapport.core.audit import audit_record, diff_snapshots
+from rapport.core.audit import diff_snapshots
 from rapport.core.errors import Conflict, PermissionDenied, StaleVersion, ValidationFailed
+from rapport.core.events import emit
 from rapport.core.models import AuditAction
 from rapport.people.custom_fields import definitions_for
 from rapport.people.normalize import clean_text
@@ -104,8 +105,8 @@ def template_create(*, actor: User, data: Mapping[str, Any]) -> EmailTemplate:
     set_default_owner(template, actor)
     _apply(actor, template, data)
     template.save()
-    audit_record(actor=actor, action=AuditAction.CREATE, entity_type="email_template",
-                 entity_id=template.pk, changes=diff_snapshots({}, _snapshot(template)))  # fmt: skip
+    emit("email_template.created", entity_type="email_template", entity_ids=[template.pk],
+         actor=actor, changes=diff_snapshots({}, _snapshot(template)), audit=AuditAction.CREATE)  # fmt: skip
     return template
 
 
@@ -130,8 +131,8 @@ def template_update(
         template.version += 1
         template.updated_at = timezone.now()
         template.save()
-        audit_record(actor=actor, action=AuditAction.UPDATE, entity_type="email_template",
-                     entity_id=template.pk, changes=changes)  # fmt: skip
+        emit("email_template.updated", entity_type="email_template", entity_ids=[template.pk],
+             actor=actor, changes=changes, audit=AuditAction.UPDATE)  # fmt: skip
     return template
 
 
@@ -145,6 +146,6 @@ def template_delete(
         raise StaleVersion("This template changed since you loaded it; reload it and try again.")
     if template.campaigns.exists():
         raise Conflict("Campaigns use this template; it cannot be deleted.")
-    audit_record(actor=actor, action=AuditAction.DELETE, entity_type="email_template",
-                 entity_id=template.pk, changes={"name": [template.name, None]})  # fmt: skip
+    emit("email_template.deleted", entity_type="email_template", entity_ids=[template.pk],
+         actor=actor, changes={"name": [template.name, None]}, audit=AuditAction.DELETE)  # fmt: skip
     template.delete()

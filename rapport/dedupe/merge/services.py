@@ -15,12 +15,11 @@ from django.utils import timezone
 
 from rapport.accounts.access import can_edit, require_writer
 from rapport.accounts.models import User
-from rapport.core.audit import audit_record, diff_snapshots
+from rapport.core.audit import diff_snapshots
 from rapport.core.entities import entity_kind, entity_of
 from rapport.core.errors import Conflict, PermissionDenied, StaleVersion, ValidationFailed
-from rapport.core.events import emit
+from rapport.core.events import Audit, emit
 from rapport.core.models import AuditAction
-from rapport.dedupe.keys import person_keys_refresh
 from rapport.dedupe.merge.fields import (
     Record,
     apply_choices,
@@ -156,18 +155,17 @@ def _merge(
     )  # fmt: skip
     decision_record(actor=merged_by, entity=entity, record_a=survivor.pk,
                     record_b=duplicate.pk, decision=Decision.DUPLICATE)  # fmt: skip
-    changes = diff_snapshots(before, after)
-    changes["merged from"] = [None, f"#{duplicate.pk} {label_of(duplicate)}"]
-    audit_record(actor=merged_by, action=AuditAction.MERGE, entity_type=entity,
-                 entity_id=survivor.pk, changes=changes)  # fmt: skip
-    audit_record(actor=merged_by, action=AuditAction.MERGE, entity_type=entity,
-                 entity_id=duplicate.pk,
-                 changes={"merged into": [None, f"#{survivor.pk} {label_of(survivor)}"]})  # fmt: skip
+    taken = diff_snapshots(before, after)
+    audits = [
+        Audit(survivor.pk, AuditAction.MERGE,
+              {**taken, "merged from": [None, f"#{duplicate.pk} {label_of(duplicate)}"]}),
+        Audit(duplicate.pk, AuditAction.MERGE,
+              {"merged into": [None, f"#{survivor.pk} {label_of(survivor)}"]}),
+    ]  # fmt: skip
+    # Audited, and people's duplicate-check keys refreshed (dedupe's subscriber), by the event.
     emit(f"{entity}.merged", entity_type=entity, entity_ids=[survivor.pk, duplicate.pk],
-         actor=merged_by, fields=diff_snapshots(before, after))  # fmt: skip
-    if entity == "person":
-        person_keys_refresh([survivor.pk, duplicate.pk])
-    else:
+         actor=merged_by, fields=taken, audit=audits)  # fmt: skip
+    if entity != "person":
         _refresh_people_of(log.moves)
     return survivor
 
@@ -251,18 +249,16 @@ def merge_undo(*, merge: MergeRecord, actor: User) -> Record:
     # The reviewer took the answer back: it is no longer a label.
     a, b = sorted((survivor.pk, duplicate.pk))
     DuplicateDecision.objects.filter(entity=merge.entity, record_a=a, record_b=b).delete()
-    changes = diff_snapshots(before_undo, field_values(survivor))
-    changes["merge undone"] = [f"#{duplicate.pk} {label_of(duplicate)}", None]
-    audit_record(actor=actor, action=AuditAction.UPDATE, entity_type=merge.entity,
-                 entity_id=survivor.pk, changes=changes)  # fmt: skip
-    audit_record(actor=actor, action=AuditAction.RESTORE, entity_type=merge.entity,
-                 entity_id=duplicate.pk,
-                 changes={"merged into": [f"#{survivor.pk} {label_of(survivor)}", None]})  # fmt: skip
+    put_back = diff_snapshots(before_undo, field_values(survivor))
+    audits = [
+        Audit(survivor.pk, AuditAction.UPDATE,
+              {**put_back, "merge undone": [f"#{duplicate.pk} {label_of(duplicate)}", None]}),
+        Audit(duplicate.pk, AuditAction.RESTORE,
+              {"merged into": [f"#{survivor.pk} {label_of(survivor)}", None]}),
+    ]  # fmt: skip
     emit(f"{merge.entity}.merge_undone", entity_type=merge.entity,
-         entity_ids=[survivor.pk, duplicate.pk], actor=actor,
-         fields=[name for name in changes if name != "merge undone"])  # fmt: skip
-    if merge.entity == "person":
-        person_keys_refresh([survivor.pk, duplicate.pk])
-    else:
+         entity_ids=[survivor.pk, duplicate.pk], actor=actor, fields=put_back,
+         audit=audits)  # fmt: skip
+    if merge.entity != "person":
         _refresh_people_of(snap.get("moves", []))
     return duplicate

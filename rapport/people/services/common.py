@@ -10,7 +10,7 @@ from django.utils import timezone
 from rapport.accounts.access import can_edit
 from rapport.accounts.models import User
 from rapport.accounts.ownership import apply_owner_team
-from rapport.core.audit import audit_record, diff_snapshots
+from rapport.core.audit import diff_snapshots
 from rapport.core.errors import PermissionDenied, StaleVersion
 from rapport.core.events import emit
 from rapport.core.models import AuditAction
@@ -51,8 +51,8 @@ def save_changes(
     *, actor: User, record: Person | Organization, entity_type: str, before: dict[str, Any],
     after: dict[str, Any],
 ) -> bool:  # fmt: skip
-    """Save ``record`` with its version bumped, audit the change and emit
-    ``<entity_type>.updated``, if its snapshot changed from ``before`` to ``after``.
+    """Save ``record`` with its version bumped and emit ``<entity_type>.updated`` (which
+    audits the change), if its snapshot changed from ``before`` to ``after``.
     Returns whether it did."""
     changes = diff_snapshots(before, after)
     if not changes:
@@ -60,10 +60,8 @@ def save_changes(
     record.version += 1
     record.updated_at = timezone.now()
     record.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, entity_type=entity_type,
-                 entity_id=record.pk, changes=changes)  # fmt: skip
     emit(f"{entity_type}.updated", entity_type=entity_type, entity_ids=[record.pk], actor=actor,
-         fields=changes)  # fmt: skip
+         changes=changes, audit=AuditAction.UPDATE)  # fmt: skip
     return True
 
 
@@ -131,7 +129,6 @@ def soft_delete(
     record.version += 1
     record.updated_at = timezone.now()
     record.save(update_fields=["deleted_at", "version", "updated_at"])
-    audit_record(actor=actor, action=AuditAction.RESTORE if restore else AuditAction.DELETE,
-                 entity_type=entity_type, entity_id=record.pk)  # fmt: skip
     emit(f"{entity_type}.{'restored' if restore else 'deleted'}", entity_type=entity_type,
-         entity_ids=[record.pk], actor=actor, fields=["deleted_at"])  # fmt: skip
+         entity_ids=[record.pk], actor=actor, fields=["deleted_at"],
+         audit=AuditAction.RESTORE if restore else AuditAction.DELETE)  # fmt: skip

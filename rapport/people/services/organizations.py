@@ -9,11 +9,10 @@ from django.db import transaction
 
 from rapport.accounts.access import require_writer
 from rapport.accounts.models import User
-from rapport.core.audit import audit_record, diff_snapshots
+from rapport.core.audit import diff_snapshots
 from rapport.core.errors import ValidationFailed
 from rapport.core.events import emit
 from rapport.core.models import AuditAction
-from rapport.dedupe.keys import person_keys_refresh
 from rapport.people.custom_fields import clean_custom_fields
 from rapport.people.limits import check_limit
 from rapport.people.models import Organization, OrganizationSize, Person, RelationshipType
@@ -101,10 +100,8 @@ def organization_create(*, actor: User, data: Mapping[str, Any]) -> Organization
     if "tags" in related:
         org.tags.set(tags_get_or_create(related["tags"]))
     changes = diff_snapshots({}, _org_snapshot(org))
-    audit_record(actor=actor, action=AuditAction.CREATE, entity_type="organization", entity_id=org.pk,
-                 changes=changes)  # fmt: skip
     emit("organization.created", entity_type="organization", entity_ids=[org.pk], actor=actor,
-         fields=changes)  # fmt: skip
+         changes=changes, audit=AuditAction.CREATE)  # fmt: skip
     return org
 
 
@@ -127,10 +124,10 @@ def organization_update(
     save_changes(actor=actor, record=org, entity_type="organization", before=before,
                  after=_org_snapshot(org))  # fmt: skip
     if renamed:
-        # People are found by their organisation's name, in search and in the duplicate
-        # check: refresh both, in a few queries however many people work there.
-        people = people_refresh_search(Person.objects.filter(affiliations__organization=org))
-        person_keys_refresh(people)
+        # People are found by their organisation's name: refresh their search text in a
+        # few queries however many work there (their duplicate-check keys follow the
+        # organization.updated event, in dedupe's subscriber).
+        people_refresh_search(Person.objects.filter(affiliations__organization=org))
     return org
 
 

@@ -12,11 +12,10 @@ from django.utils import timezone
 
 from rapport.accounts.access import require_writer
 from rapport.accounts.models import User
-from rapport.core.audit import audit_record, diff_snapshots
+from rapport.core.audit import diff_snapshots
 from rapport.core.errors import ValidationFailed
 from rapport.core.events import emit
 from rapport.core.models import AuditAction
-from rapport.dedupe.keys import person_keys_refresh
 from rapport.people.custom_fields import clean_custom_fields
 from rapport.people.limits import check_limit
 from rapport.people.models import (
@@ -238,11 +237,9 @@ def person_create(*, actor: User, data: Mapping[str, Any]) -> Person:
     person_refresh_search(person)
     person.save(update_fields=["email", "phone", "search_text"])
     changes = diff_snapshots({}, _person_snapshot(person))
-    audit_record(actor=actor, action=AuditAction.CREATE, entity_type="person", entity_id=person.pk,
-                 changes=changes)  # fmt: skip
+    # Audited, and the duplicate-check keys written (dedupe's subscriber), by the event.
     emit("person.created", entity_type="person", entity_ids=[person.pk], actor=actor,
-         fields=changes)  # fmt: skip
-    person_keys_refresh([person.pk])  # duplicate-check keys, same transaction
+         changes=changes, audit=AuditAction.CREATE)  # fmt: skip
     return person
 
 
@@ -263,8 +260,7 @@ def person_update(
     _save_person_related(person=person, related=related, keep_org_ids=hidden)
     person_refresh_search(person)
     after = _person_snapshot(person)
-    if save_changes(actor=actor, record=person, entity_type="person", before=before, after=after):
-        person_keys_refresh([person.pk])  # duplicate-check keys, same transaction
+    save_changes(actor=actor, record=person, entity_type="person", before=before, after=after)
     return person
 
 
