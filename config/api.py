@@ -16,6 +16,7 @@ from rapport.dataio.api import router as dataio_router
 from rapport.dedupe.api import router as dedupe_router
 from rapport.insights.api import router as insights_router
 from rapport.people.api import custom_fields_router, organizations_router, people_router
+from rapport.playbooks.api import router as playbooks_router
 from rapport.sales.api import router as sales_router
 
 ROUTERS = [
@@ -30,6 +31,7 @@ ROUTERS = [
     activities_router,
     campaigns_router,
     events_router,
+    playbooks_router,
 ]
 
 api = build_api(ROUTERS)

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "rapport.insights",
     "rapport.activities",
     "rapport.campaigns",
+    "rapport.playbooks",
     "rapport.api",
 ]
 
