@@ -13,7 +13,8 @@ def test_engine_and_cli_import_without_django() -> None:
     # given a fresh interpreter
     code = (
         "import sys; import rapport_analytics.clv, rapport_analytics.clv.cli, "
-        "rapport_analytics.clv.simulate, rapport_analytics.segmentation; "
+        "rapport_analytics.clv.simulate, rapport_analytics.segmentation, "
+        "rapport_analytics.lifecycle; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in {'django', 'pandas'}))"
     )
     # when the engine, its CLI and segmentation are imported
