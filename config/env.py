@@ -43,6 +43,16 @@ def _int(name: str, default: int) -> int:
         raise ConfigurationError(f"{name} must be a whole number, not {raw!r}") from exc
 
 
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} must be a number, not {raw!r}") from exc
+
+
 def _list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -130,6 +140,8 @@ class Environment:
     password_banned_words: list[str]
     # At most this many of each list on one record (tags, e-mails, phones, affiliations).
     record_limits: dict[str, int] = field(default_factory=dict)
+    # Lifecycle stage thresholds (rapport_analytics/lifecycle.py says what each means).
+    lifecycle: dict[str, float] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -188,5 +200,13 @@ def load() -> Environment:
             "emails": _int("RAPPORT_MAX_EMAILS_PER_PERSON", 20),
             "phones": _int("RAPPORT_MAX_PHONES_PER_PERSON", 20),
             "organizations": _int("RAPPORT_MAX_AFFILIATIONS_PER_PERSON", 200),
+        },
+        lifecycle={
+            "repeat_orders": _int("RAPPORT_LIFECYCLE_REPEAT_ORDERS", 2),
+            "loyal_orders": _int("RAPPORT_LIFECYCLE_LOYAL_ORDERS", 5),
+            "loyal_within_days": _int("RAPPORT_LIFECYCLE_LOYAL_WITHIN_DAYS", 180),
+            "at_risk_factor": _float("RAPPORT_LIFECYCLE_AT_RISK_FACTOR", 2.0),
+            "first_interval_days": _int("RAPPORT_LIFECYCLE_FIRST_INTERVAL_DAYS", 90),
+            "lapsed_days": _int("RAPPORT_LIFECYCLE_LAPSED_DAYS", 365),
         },
     )

@@ -246,6 +246,9 @@ RAPPORT: dict[str, Any] = {
     "IMPORT_FILE_RETENTION_DAYS": ENV.import_file_retention_days,
     # Per record: tags, e-mails, phones, affiliations (organizations).
     "RECORD_LIMITS": ENV.record_limits,
+    # Lifecycle stages: orders for repeat and loyal, days and factors for loyal, at risk and
+    # lapsed (the P(alive) threshold is the workspace's "at risk" setting, InsightsSettings).
+    "LIFECYCLE": ENV.lifecycle,
     # Links in e-mails (unsubscribe) point here; campaign messages per minute (0 = no limit).
     "BASE_URL": ENV.base_url,
     "EMAIL_RATE_PER_MINUTE": ENV.email_rate_per_minute,

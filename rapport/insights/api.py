@@ -1,4 +1,4 @@
-"""/segments (CRUD and members) and /insights (model runs, recompute)."""
+"""/segments (CRUD and members), /insights (model runs, recompute) and a person's lifecycle."""
 
 from __future__ import annotations
 
@@ -16,14 +16,22 @@ from rapport.api.responses import ERRORS, WRITE_ERRORS
 from rapport.api.types import JsonBool, non_blank, not_null
 from rapport.insights.models import ModelRun, Segment
 from rapport.insights.portfolio import recent_runs
-from rapport.insights.selectors import segment_get, segment_people, segments_for
+from rapport.insights.selectors import (
+    Lifecycle,
+    person_lifecycle,
+    segment_get,
+    segment_people,
+    segments_for,
+)
 from rapport.insights.services import (
+    lifecycle_override,
     recompute_request,
     segment_create,
     segment_delete,
     segment_update,
 )
 from rapport.people.api.schemas import PersonPage
+from rapport.people.models import LifecycleStage
 from rapport.people.selectors import PERSON_SORTS, capped_count, with_list_relations
 
 router = Router(tags=["segments and customer value"])
@@ -187,3 +195,63 @@ def recompute(request: HttpRequest) -> Status[ModelRun]:
     run = recompute_request(actor=current_user(request))
     run.refresh_from_db()
     return Status(202, run)
+
+
+class TransitionOut(Schema):
+    from_stage: str
+    to_stage: str
+    on: dt.date = Field(description="The day the new stage began.")
+    source: Literal["computed", "manual"]
+    reason: str = Field(description="Why, for a stage set by hand; blank when computed.")
+    actor_id: int | None
+    created_at: dt.datetime
+
+
+class LifecycleOut(Schema):
+    person_id: int
+    stage: LifecycleStage = Field(description="The stage in force.")
+    since: dt.date | None = Field(description="When it began; null before the first computation.")
+    computed_stage: LifecycleStage | None = Field(
+        description="What the last computation found (null: no orders yet)."
+    )
+    overridden: bool = Field(description="Set by hand; holds until the computed stage changes.")
+    history: list[TransitionOut] = Field(description="The latest 100 transitions, newest first.")
+
+
+class LifecycleOverrideIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    stage: LifecycleStage
+    reason: str = Field(description="Required: why the stage is set by hand (≤ 500 characters).")
+
+
+def _lifecycle(lifecycle: Lifecycle) -> dict[str, Any]:
+    return {
+        "person_id": lifecycle.person.pk, "stage": lifecycle.stage, "since": lifecycle.since,
+        "computed_stage": lifecycle.computed_stage, "overridden": lifecycle.overridden,
+        "history": lifecycle.history,
+    }  # fmt: skip
+
+
+@router.get(
+    "/people/{person_id}/lifecycle",
+    response={200: LifecycleOut, **ERRORS},
+    summary="A person's lifecycle stage and its history",
+)
+def get_person_lifecycle(request: HttpRequest, person_id: int) -> dict[str, Any]:
+    """Computed from orders at each recompute (rules: `rapport_analytics/lifecycle.py`)."""
+    return _lifecycle(person_lifecycle(user=current_user(request), pk=person_id))
+
+
+@router.post(
+    "/people/{person_id}/lifecycle/override",
+    response={200: LifecycleOut, **WRITE_ERRORS},
+    summary="Set a person's lifecycle stage by hand",
+)
+def override_person_lifecycle(
+    request: HttpRequest, person_id: int, payload: LifecycleOverrideIn
+) -> dict[str, Any]:
+    """Those who may edit the person. The reason is required and kept in the history."""
+    user = current_user(request)
+    lifecycle_override(actor=user, pk=person_id, stage=payload.stage, reason=payload.reason)
+    return _lifecycle(person_lifecycle(user=user, pk=person_id))

@@ -22,7 +22,15 @@ class InsightsConfig(AppConfig):
                 order=30,
                 dom_id="value-panel",
             )
+        register_panel(
+            entity="person",
+            url_name="insights:person_lifecycle_panel",
+            column="side",
+            order=35,
+            dom_id="lifecycle-panel",
+        )
         from rapport.core.erasure import register_person_eraser
-        from rapport.insights.erasure import erase_flag_reasons
+        from rapport.insights.erasure import erase_flag_reasons, erase_lifecycle_reasons
 
         register_person_eraser(erase_flag_reasons)
+        register_person_eraser(erase_lifecycle_reasons)

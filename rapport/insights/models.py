@@ -238,3 +238,55 @@ class Segment(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LifecycleSource(models.TextChoices):
+    COMPUTED = "computed", "Computed"
+    MANUAL = "manual", "Set by hand"
+
+
+class PersonLifecycle(models.Model):
+    """What the last lifecycle computation found for a person with orders.
+
+    ``Person.lifecycle_stage`` holds the stage in force; this row keeps the computed one
+    beside it, so a manual override lasts until the computed stage next changes.
+    """
+
+    person = models.OneToOneField(
+        "people.Person", on_delete=models.CASCADE, related_name="lifecycle"
+    )
+    computed_stage = models.CharField(max_length=16)
+    computed_since = models.DateField()
+    since = models.DateField()  # when the stage in force began
+    overridden = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Lifecycle of person {self.person_id}: {self.computed_stage}"
+
+
+class LifecycleTransition(models.Model):
+    """One change of a person's lifecycle stage, on the day it happened."""
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="lifecycle_transitions"
+    )
+    from_stage = models.CharField(max_length=16)
+    to_stage = models.CharField(max_length=16)
+    on = models.DateField()
+    source = models.CharField(max_length=8, choices=LifecycleSource.choices)
+    reason = models.CharField(max_length=500, blank=True)  # required when set by hand
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        indexes = [
+            models.Index(fields=["person", "-on", "-id"], name="lifecycle_person_idx"),
+            models.Index(fields=["to_stage", "on"], name="lifecycle_stage_on_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_stage} → {self.to_stage} on {self.on}"

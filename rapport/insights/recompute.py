@@ -25,6 +25,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from rapport.accounts.models import User
+from rapport.insights.lifecycle import lifecycle_after_recompute
 from rapport.insights.models import (
     CustomerScore,
     InsightsSettings,
@@ -185,6 +186,7 @@ def insights_recompute(*, triggered_by: User | None, run: ModelRun | None = None
     except Exception as exc:  # recorded for the page; the worker must not retry forever
         log.exception("insights recompute %s failed", run.pk)
         run.status, run.message = RunStatus.FAILED, f"The recompute failed: {exc}"[:300]
+    lifecycle_after_recompute(run)
     run.finished_at = timezone.now()
     run.duration_seconds = round(time.perf_counter() - started, 3)
     run.save()

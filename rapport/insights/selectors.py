@@ -1,17 +1,25 @@
-"""Reads for segments: their members (always through ``visible_to``) and who may use them."""
+"""Reads for segments (their members, always through ``visible_to``, and who may use them)
+and for a person's lifecycle stage."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
-from rapport.accounts.access import visible_to
+from rapport.accounts.access import access_record, visible_to
 from rapport.accounts.models import User
 from rapport.core.entities import entity_kind, entity_of
 from rapport.core.errors import NotFound, ValidationFailed
 from rapport.core.params import parse_id
-from rapport.insights.models import CustomerScore, Segment
+from rapport.insights.models import (
+    CustomerScore,
+    LifecycleTransition,
+    PersonLifecycle,
+    Segment,
+)
 from rapport.insights.segments import clean_definition, compile_conditions
 from rapport.people.models import Affiliation, Organization, Person
 
@@ -84,3 +92,30 @@ def segment_filter(qs: QuerySet[M], *, user: User, segment_id: str) -> QuerySet[
     if segment.entity != entity:
         raise ValidationFailed({"segment": [f"That segment is a list of {segment.entity}s."]})
     return apply_segment(qs, entity=entity, definition=segment.definition, me=user.pk)
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    person: Person
+    stage: str
+    since: dt.date | None  # None: never computed nor set by hand
+    computed_stage: str | None
+    overridden: bool
+    history: list[LifecycleTransition]
+
+
+def person_lifecycle(*, user: User, pk: int, limit: int = 100) -> Lifecycle:
+    """A person's stage in force, since when, and their latest transitions (newest first)."""
+    person = access_record(Person.objects.alive(), user, pk=pk)
+    state = PersonLifecycle.objects.filter(person=person).first()
+    history = list(
+        LifecycleTransition.objects.filter(person=person).select_related("actor")[:limit]
+    )
+    return Lifecycle(
+        person=person,
+        stage=person.lifecycle_stage,
+        since=state.since if state else None,
+        computed_stage=state.computed_stage if state else None,
+        overridden=bool(state and state.overridden),
+        history=history,
+    )

@@ -1,4 +1,5 @@
-"""Writes for insights: asking for a recompute, strategic flags, segments, settings."""
+"""Writes for insights: asking for a recompute, strategic flags, segments, settings, and
+setting a lifecycle stage by hand."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from rapport.accounts.access import access_record, require_writer
@@ -18,7 +20,10 @@ from rapport.core.events import emit
 from rapport.core.models import AuditAction
 from rapport.insights.models import (
     InsightsSettings,
+    LifecycleSource,
+    LifecycleTransition,
     ModelRun,
+    PersonLifecycle,
     PurchaseModelChoice,
     RunStatus,
     Segment,
@@ -26,7 +31,7 @@ from rapport.insights.models import (
     StrategicKind,
 )
 from rapport.insights.segments import clean_definition
-from rapport.people.models import Organization, Person
+from rapport.people.models import LifecycleStage, Organization, Person
 
 STUCK_AFTER = dt.timedelta(hours=2)
 
@@ -214,3 +219,44 @@ def insights_settings_update(*, actor: User, data: Mapping[str, Any]) -> Insight
     settings.updated_at = timezone.now()
     settings.save()
     return settings
+
+
+@transaction.atomic
+def lifecycle_override(*, actor: User, pk: int, stage: str, reason: str) -> LifecycleTransition:
+    """Set a person's lifecycle stage by hand, with a reason. It holds until the computed
+    stage next changes (a new order, or a gap rule starting to hold)."""
+    require_writer(actor)
+    person = access_record(Person.objects.alive(), actor, pk=pk, for_write=True)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    errors: dict[str, list[str]] = {}
+    if stage not in LifecycleStage.values:
+        errors["stage"] = [f"Must be one of: {', '.join(LifecycleStage.values)}."]
+    elif stage == person.lifecycle_stage:
+        errors["stage"] = ["The person is in this stage already."]
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        errors["reason"] = ["Say why: setting a stage by hand needs a reason."]
+    elif len(reason) > 500:
+        errors["reason"] = ["At most 500 characters."]
+    if errors:
+        raise ValidationFailed(errors)
+    today = timezone.localdate()
+    transition = LifecycleTransition.objects.create(
+        person=person, from_stage=person.lifecycle_stage, to_stage=stage, on=today,
+        source=LifecycleSource.MANUAL, reason=reason, actor=actor,
+    )  # fmt: skip
+    updated = PersonLifecycle.objects.filter(person=person).update(
+        since=today, overridden=True, updated_at=timezone.now()
+    )
+    if not updated:  # never computed (no orders): the computed stage so far is a prospect's
+        PersonLifecycle.objects.create(person=person, computed_stage=LifecycleStage.PROSPECT,
+                                       computed_since=today, since=today, overridden=True)  # fmt: skip
+    Person.objects.filter(pk=person.pk).update(
+        lifecycle_stage=stage, version=F("version") + 1, updated_at=timezone.now()
+    )
+    # The reason stays in the transition (erased with the person), not in the audit trail.
+    audit_record(actor=actor, action=AuditAction.UPDATE, entity_type="person", entity_id=person.pk,
+                 changes={"lifecycle_stage": [person.lifecycle_stage, stage]})  # fmt: skip
+    emit("person.lifecycle_changed", entity_type="person", entity_ids=[person.pk], actor=actor,
+         fields=["lifecycle_stage"])  # fmt: skip
+    return transition

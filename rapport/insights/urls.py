@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rapport.insights.views import segments, value
+from rapport.insights.views import lifecycle, segments, value
 
 app_name = "insights"
 urlpatterns = [
@@ -13,6 +13,14 @@ urlpatterns = [
         "panel/organization/<int:pk>/",
         value.organization_value_panel,
         name="organization_value_panel",
+    ),
+    path(
+        "panel/person/<int:pk>/lifecycle/",
+        lifecycle.person_lifecycle_panel,
+        name="person_lifecycle_panel",
+    ),
+    path(
+        "lifecycle/<int:pk>/override/", lifecycle.lifecycle_override_view, name="lifecycle_override"
     ),
     path("flags/<str:entity>/<int:pk>/", value.flag_set_view, name="flag_set"),
     path("segments/", segments.segment_list_view, name="segment_list"),

@@ -1,6 +1,6 @@
 """Erasing a person leaves none of their former values in any text column of any table.
 
-The person has everything a CRM holds: e-mails, phones, an address, duplicate-check keys
+The person has everything a CRM holds: e-mails, a lifecycle stage set by hand with a reason, phones, an address, duplicate-check keys
 and profile, a note and a task about them, mention and assignment notifications, an
 e-mail sent, a campaign sent to them, their reply, an order with a note, an import that
 touched them (with a rejected cell), a merged duplicate. After the erasure, every text
@@ -112,6 +112,10 @@ def _everything(workspace: Any, tmp_path: Path) -> Person:
     order_create(actor=rick, data={"person": zeb.pk, "ordered_at": "2026-05-01",
                                    "amount": "120.00", "currency": "EUR",
                                    "note": "Zebulon wants gift wrap"})  # fmt: skip
+    from rapport.insights.services import lifecycle_override
+
+    lifecycle_override(actor=rick, pk=zeb.pk, stage="at_risk",
+                       reason="Zebulon Quartermaine says he is moving away")  # fmt: skip
     csv = tmp_path / "update.csv"
     csv.write_text("first_name,last_name,email,birthday\n"
                    "Zebulon,Quartermaine,zebulon.q@example.com,Zebulon's birthday\n")  # fmt: skip
@@ -136,6 +140,7 @@ def test_an_erased_person_leaves_no_former_value_in_any_table(
         hits("zq@work.example")
     )
     assert "dataio_importissue.value" in hits("Zebulon")
+    assert "insights_lifecycletransition.reason" in hits("Quartermaine")
     # (the finished import's copy of the file is already gone; the one not yet run is kept)
     import_files = [Path(j.file.path) for j in ImportJob.objects.all() if j.file]
     assert len(import_files) == 1 and import_files[0].exists()

@@ -1,4 +1,5 @@
-"""Insights routes: portfolio, recompute, value panels, strategic flags, segments, settings.
+"""Insights routes: portfolio, recompute, value panels, strategic flags, segments, settings,
+a person's lifecycle (seen by those who see the person, set by hand by those who edit them).
 
 The world's segment is rick's private one: only rick and the admin may use it.
 Recompute is for managers and admins; the model settings for the admin.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rapport.insights.models import ModelRun, Segment, StrategicFlag
+from rapport.insights.models import LifecycleTransition, ModelRun, Segment, StrategicFlag
 from tests.rapport.security.matrix import ADMIN, EDITS_RECORD, EVERYONE, SEES_RECORD, Case, World
 
 RECOMPUTERS = {"admin", "manager"}
@@ -29,6 +30,10 @@ def _segment(w: World) -> dict[str, Any]:
 
 def _segment_gone(w: World) -> bool:
     return not Segment.objects.filter(pk=w.extra["segment"].pk).exists()
+
+
+def _stage_set(w: World) -> bool:
+    return LifecycleTransition.objects.filter(person=w.person, source="manual").exists()
 
 
 def _flagged(w: World) -> bool:
@@ -58,6 +63,18 @@ PAGES: dict[str, list[Case]] = {
             kwargs=lambda w: {"entity": "person", "pk": w.person.pk},
             data=lambda w: {"kind": "benchmark", "reason": "Others copy them"},
             effect=_flagged,
+        )
+    ],
+    "insights:person_lifecycle_panel": [
+        Case("GET", frozenset(SEES_RECORD), kwargs=lambda w: {"pk": w.person.pk})
+    ],
+    "insights:lifecycle_override": [
+        Case(
+            "POST",
+            frozenset(EDITS_RECORD),
+            kwargs=lambda w: {"pk": w.person.pk},
+            data=lambda w: {"stage": "lapsed", "reason": "They closed the shop"},
+            effect=_stage_set,
         )
     ],
     "insights:segment_list": [Case("GET", frozenset(EVERYONE))],
@@ -111,6 +128,13 @@ API: dict[tuple[str, str], Case] = {
     ("GET", "/segments/{segment_id}/members"): Case("GET", frozenset(SEGMENT_OWNER)),
     ("GET", "/insights/runs"): Case("GET", frozenset(EVERYONE)),
     ("POST", "/insights/recompute"): Case("POST", frozenset(RECOMPUTERS)),
+    ("GET", "/people/{person_id}/lifecycle"): Case("GET", frozenset(SEES_RECORD)),
+    ("POST", "/people/{person_id}/lifecycle/override"): Case(
+        "POST",
+        frozenset(EDITS_RECORD),
+        data=lambda w: {"stage": "lapsed", "reason": "They closed the shop"},
+        effect=_stage_set,
+    ),
 }
 
 
