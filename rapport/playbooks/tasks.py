@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
-
+from rapport.core.schedule import scheduled
 from rapport.playbooks.services import snapshot_take
 
 
-@db_periodic_task(crontab(hour="4", minute="10"))
+@scheduled
 def nightly_indicator_snapshot() -> str:
     """Safe to run twice: a second run the same day replaces the day's values."""
     return snapshot_take().summary()
