@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +22,8 @@ from rapport.accounts.models import Role, User
 from rapport.activities.markdown import mentioned_usernames
 from rapport.activities.models import HAND_LOGGED, Activity, ActivityKind, ActivityLink
 from rapport.activities.notify import notification_create
-from rapport.core.errors import NotFound, PermissionDenied, StaleVersion, ValidationFailed
+from rapport.core.errors import NotFound, PermissionDenied, ValidationFailed
+from rapport.core.locking import lock_at_version, save_with_version
 from rapport.core.params import id_or_none
 from rapport.core.text import strip_nul, strip_nul_deep
 from rapport.people.models import Organization, Person
@@ -228,33 +228,34 @@ def can_change_activity(user: User, activity: Activity) -> bool:
     return any(can_edit(user, r) for r in [*people, *orgs])
 
 
-def _require_change(user: User, activity: Activity, expected_version: int | None) -> None:
+def _require_change(user: User, activity: Activity) -> None:
     if activity.kind not in HAND_LOGGED:
         raise PermissionDenied(
             "E-mails, campaign sends and tasks are records of what happened; they cannot be changed here."
         )
     if not can_change_activity(user, activity):
         raise PermissionDenied("Only the author, their manager or an admin can change this.")
-    if expected_version is not None and expected_version != activity.version:
-        raise StaleVersion("This activity changed since you loaded it.")
+
+
+def _locked(actor: User, activity: Activity, expected_version: int | None) -> Activity:
+    return lock_at_version(
+        Activity, activity.pk, expected_version, stale="This activity changed since you loaded it.",
+        check=lambda locked: _require_change(actor, locked),
+    )  # fmt: skip
 
 
 @transaction.atomic
 def activity_update(
     *, actor: User, activity: Activity, data: Mapping[str, Any], expected_version: int | None = None
 ) -> Activity:
-    locked = Activity.objects.select_for_update().get(pk=activity.pk)
-    _require_change(actor, locked, expected_version)
+    locked = _locked(actor, activity, expected_version)
     previous_body = f"{locked.subject}\n{locked.body}"
     clean = _clean(data, partial=True, kind=locked.kind)
     if "body" in clean and locked.kind == ActivityKind.NOTE and not clean["body"]:
         raise ValidationFailed({"body": ["A note cannot be empty."]})
     for field, value in clean.items():
         setattr(locked, field, value)
-    locked.version = F("version") + 1
-    locked.updated_at = timezone.now()
-    locked.save()
-    locked.refresh_from_db()
+    save_with_version(locked, clean)
     if "occurred_at" in clean:
         ActivityLink.objects.filter(activity=locked).update(occurred_at=locked.occurred_at)
     people = list(Person.objects.filter(pk__in=locked.links.values("person_id")))
@@ -267,6 +268,5 @@ def activity_update(
 def activity_delete(
     *, actor: User, activity: Activity, expected_version: int | None = None
 ) -> None:
-    locked = Activity.objects.select_for_update().get(pk=activity.pk)
-    _require_change(actor, locked, expected_version)
+    locked = _locked(actor, activity, expected_version)
     locked.delete()

@@ -8,12 +8,11 @@ only hand tasks to themselves or to people in their teams.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,7 +21,8 @@ from rapport.accounts.models import Role, User
 from rapport.activities.models import Priority, Recurrence, Task, TaskStatus
 from rapport.activities.notify import notification_create
 from rapport.activities.services import visible_records
-from rapport.core.errors import PermissionDenied, StaleVersion, ValidationFailed
+from rapport.core.errors import PermissionDenied, ValidationFailed
+from rapport.core.locking import lock_at_version, save_with_version
 from rapport.core.params import id_or_none
 
 TASK_FIELDS = ("title", "notes", "due_at", "priority", "recurrence")
@@ -131,20 +131,21 @@ def task_create(*, actor: User, data: Mapping[str, Any]) -> Task:
     return task
 
 
-def _locked(actor: User, task: Task, expected_version: int | None) -> Task:
-    locked = Task.objects.select_for_update().select_related("assignee").get(pk=task.pk)
-    if not can_change_task(actor, locked):
+def _require_change(actor: User, task: Task) -> None:
+    if not can_change_task(actor, task):
         raise PermissionDenied("Only the assignee, their manager or an admin can change this task.")
-    if expected_version is not None and expected_version != locked.version:
-        raise StaleVersion("This task changed since you loaded it.")
-    return locked
 
 
-def _save(task: Task) -> Task:
-    task.version = F("version") + 1
-    task.updated_at = timezone.now()
-    task.save()
-    task.refresh_from_db()
+def _locked(actor: User, task: Task, expected_version: int | None) -> Task:
+    return lock_at_version(
+        Task.objects.select_related("assignee"), task.pk, expected_version,
+        stale="This task changed since you loaded it.",
+        check=lambda locked: _require_change(actor, locked),
+    )  # fmt: skip
+
+
+def _save(task: Task, fields: Iterable[str]) -> Task:
+    save_with_version(task, fields)
     return task
 
 
@@ -158,14 +159,17 @@ def task_update(
         "due_at", locked.due_at
     ):
         raise ValidationFailed({"recurrence": ["A repeating task needs a due date."]})
+    fields = list(clean)
     for field, value in clean.items():
         setattr(locked, field, value)
     if "due_at" in clean:
         locked.snoozed_until = None
         locked.remind_at = clean["due_at"] if locked.is_open else None
+        fields += ["snoozed_until", "remind_at"]
     reassigned = "assignee" in data and data["assignee"] not in (None, "")
     if reassigned:
         locked.assignee = _assignee(actor, data["assignee"])
+        fields.append("assignee")
     if "people" in data or "organizations" in data:
         people, orgs = visible_records(actor, list(data.get("people") or []), list(data.get("organizations") or [])) \
             if (data.get("people") or data.get("organizations")) else ([], [])  # fmt: skip
@@ -173,7 +177,7 @@ def task_update(
             locked.people.set(people)
         if "organizations" in data:
             locked.organizations.set(orgs)
-    saved = _save(locked)
+    saved = _save(locked, fields)
     if reassigned:
         _notify_assigned(actor, saved)
     return saved
@@ -201,7 +205,7 @@ def task_complete(*, actor: User, task: Task, expected_version: int | None = Non
     locked.completed_at = timezone.now()
     locked.remind_at = None
     locked.snoozed_until = None
-    saved = _save(locked)
+    saved = _save(locked, ["status", "completed_at", "remind_at", "snoozed_until"])
     if saved.recurrence != Recurrence.NONE and saved.due_at is not None:
         due = next_occurrence(saved.due_at, saved.recurrence)
         now = timezone.now()
@@ -223,7 +227,7 @@ def task_reopen(*, actor: User, task: Task) -> Task:
         return locked
     locked.status = TaskStatus.OPEN
     locked.completed_at = None
-    return _save(locked)
+    return _save(locked, ["status", "completed_at"])
 
 
 @transaction.atomic
@@ -240,7 +244,7 @@ def task_snooze(
         raise ValidationFailed({"until": ["Snooze until a time in the future."]})
     locked.snoozed_until = until
     locked.remind_at = until
-    return _save(locked)
+    return _save(locked, ["snoozed_until", "remind_at"])
 
 
 @transaction.atomic

@@ -27,6 +27,7 @@ from rapport.accounts.models import Role, User
 from rapport.core.audit import audit_history, audit_record, audit_redact
 from rapport.core.erasure import ErasedPerson, run_person_erasers, same_person_ids
 from rapport.core.errors import PermissionDenied
+from rapport.core.locking import save_with_version
 from rapport.core.models import AuditAction, AuditEvent
 from rapport.dataio.exports.sanitize import csv_safe
 from rapport.dataio.models import Erasure, ExternalId
@@ -233,9 +234,7 @@ def _anonymise(person: Person) -> None:
     for field, value in PERSONAL_FIELDS.items():
         setattr(person, field, value)
     person.email_consent_at = None
-    person.version += 1
-    person.updated_at = timezone.now()
-    person.save()
+    save_with_version(person, [*PERSONAL_FIELDS, "email_consent_at"])
 
 
 def _redact_other_audit(erased: ErasedPerson) -> None:

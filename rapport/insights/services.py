@@ -12,7 +12,8 @@ from django.utils import timezone
 from rapport.accounts.access import access_record, require_writer
 from rapport.accounts.models import Role, User
 from rapport.core.audit import audit_record, diff_snapshots
-from rapport.core.errors import Conflict, PermissionDenied, StaleVersion, ValidationFailed
+from rapport.core.errors import Conflict, PermissionDenied, ValidationFailed
+from rapport.core.locking import check_version, lock_at_version, save_with_version
 from rapport.core.models import AuditAction
 from rapport.insights.models import (
     InsightsSettings,
@@ -28,6 +29,7 @@ from rapport.insights.segments import clean_definition
 from rapport.people.models import Organization, Person
 
 STUCK_AFTER = dt.timedelta(hours=2)
+STALE_SEGMENT = "This segment changed since you loaded it; reload it and try again."
 
 
 def can_recompute(user: User) -> bool:
@@ -145,9 +147,7 @@ def segment_update(
     *, actor: User, segment: Segment, data: Mapping[str, Any], expected_version: int | None
 ) -> Segment:
     _require_segment_owner(actor, segment)
-    segment = Segment.objects.select_for_update().get(pk=segment.pk)
-    if expected_version is not None and expected_version != segment.version:
-        raise StaleVersion("This segment changed since you loaded it; reload it and try again.")
+    segment = lock_at_version(Segment, segment.pk, expected_version, stale=STALE_SEGMENT)
     if "entity" in data and data["entity"] != segment.entity:
         raise Conflict("A segment's entity cannot change; make a new segment.")
     errors: dict[str, list[str]] = {}
@@ -162,9 +162,7 @@ def segment_update(
         return segment
     for name, value in fields.items():
         setattr(segment, name, value)
-    segment.version += 1
-    segment.updated_at = timezone.now()
-    segment.save()
+    save_with_version(segment, fields)
     audit_record(actor=actor, action=AuditAction.UPDATE, entity_type="segment",
                  entity_id=segment.pk, changes=changes)  # fmt: skip
     return segment
@@ -173,8 +171,7 @@ def segment_update(
 @transaction.atomic
 def segment_delete(*, actor: User, segment: Segment, expected_version: int | None = None) -> None:
     _require_segment_owner(actor, segment)
-    if expected_version is not None and expected_version != segment.version:
-        raise StaleVersion("This segment changed since you loaded it; reload it and try again.")
+    check_version(segment, expected_version, stale=STALE_SEGMENT)
     pk = segment.pk
     segment.delete()
     audit_record(actor=actor, action=AuditAction.DELETE, entity_type="segment", entity_id=pk)
