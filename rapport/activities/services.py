@@ -17,12 +17,13 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from rapport.accounts.access import can_edit, require_writer, visible_to
-from rapport.accounts.models import Role, User
+from rapport.accounts.access import require_writer, visible_to
+from rapport.accounts.access_activities import require_activity_change
+from rapport.accounts.models import User
 from rapport.activities.markdown import mentioned_usernames
 from rapport.activities.models import HAND_LOGGED, Activity, ActivityKind, ActivityLink
 from rapport.activities.notify import notification_create
-from rapport.core.errors import NotFound, PermissionDenied, ValidationFailed
+from rapport.core.errors import NotFound, ValidationFailed
 from rapport.core.locking import lock_at_version, save_with_version
 from rapport.core.params import id_or_none
 from rapport.core.text import strip_nul, strip_nul_deep
@@ -215,32 +216,10 @@ def activity_log(*, actor: User, kind: str, data: Mapping[str, Any]) -> Activity
                            duration_minutes=clean.get("duration_minutes"))  # fmt: skip
 
 
-def can_change_activity(user: User, activity: Activity) -> bool:
-    """The author, an admin, or a manager who may change one of the linked records."""
-    if not user.is_active or user.role == Role.VIEWER or activity.kind not in HAND_LOGGED:
-        return False
-    if user.is_admin or activity.actor_id == user.pk:
-        return True
-    if user.role != Role.MANAGER:
-        return False
-    people = Person.objects.filter(pk__in=activity.links.values("person_id"))
-    orgs = Organization.objects.filter(pk__in=activity.links.values("organization_id"))
-    return any(can_edit(user, r) for r in [*people, *orgs])
-
-
-def _require_change(user: User, activity: Activity) -> None:
-    if activity.kind not in HAND_LOGGED:
-        raise PermissionDenied(
-            "E-mails, campaign sends and tasks are records of what happened; they cannot be changed here."
-        )
-    if not can_change_activity(user, activity):
-        raise PermissionDenied("Only the author, their manager or an admin can change this.")
-
-
 def _locked(actor: User, activity: Activity, expected_version: int | None) -> Activity:
     return lock_at_version(
         Activity, activity.pk, expected_version, stale="This activity changed since you loaded it.",
-        check=lambda locked: _require_change(actor, locked),
+        check=lambda locked: require_activity_change(actor, locked),
     )  # fmt: skip
 
 

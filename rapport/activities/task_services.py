@@ -17,33 +17,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rapport.accounts.access import assignable_owner_ok, require_writer
+from rapport.accounts.access_activities import require_task_change
 from rapport.accounts.models import Role, User
 from rapport.activities.models import Priority, Recurrence, Task, TaskStatus
 from rapport.activities.notify import notification_create
 from rapport.activities.services import visible_records
-from rapport.core.errors import PermissionDenied, ValidationFailed
+from rapport.core.errors import ValidationFailed
 from rapport.core.locking import lock_at_version, save_with_version
 from rapport.core.params import id_or_none
 
 TASK_FIELDS = ("title", "notes", "due_at", "priority", "recurrence")
-
-
-def manages(manager: User, user: User) -> bool:
-    return manager.role == Role.MANAGER and bool(manager.team_ids & user.team_ids)
-
-
-def can_see_task(user: User, task: Task) -> bool:
-    if not user.is_active:
-        return False
-    if user.is_admin or user.pk in (task.assignee_id, task.created_by_id):
-        return True
-    return manages(user, task.assignee)
-
-
-def can_change_task(user: User, task: Task) -> bool:
-    if not user.is_active or user.role == Role.VIEWER:
-        return False
-    return user.is_admin or task.assignee_id == user.pk or manages(user, task.assignee)
 
 
 def _assignee(actor: User, value: Any) -> User:
@@ -131,16 +114,11 @@ def task_create(*, actor: User, data: Mapping[str, Any]) -> Task:
     return task
 
 
-def _require_change(actor: User, task: Task) -> None:
-    if not can_change_task(actor, task):
-        raise PermissionDenied("Only the assignee, their manager or an admin can change this task.")
-
-
 def _locked(actor: User, task: Task, expected_version: int | None) -> Task:
     return lock_at_version(
         Task.objects.select_related("assignee"), task.pk, expected_version,
         stale="This task changed since you loaded it.",
-        check=lambda locked: _require_change(actor, locked),
+        check=lambda locked: require_task_change(actor, locked),
     )  # fmt: skip
 
 

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapport.accounts.access import access_record, require_writer
-from rapport.accounts.models import Role, User
+from rapport.accounts.access_insights import can_recompute, require_segment_owner
+from rapport.accounts.models import User
 from rapport.core.audit import audit_record, diff_snapshots
 from rapport.core.errors import Conflict, PermissionDenied, ValidationFailed
 from rapport.core.locking import check_version, lock_at_version, save_with_version
@@ -30,10 +31,6 @@ from rapport.people.models import Organization, Person
 
 STUCK_AFTER = dt.timedelta(hours=2)
 STALE_SEGMENT = "This segment changed since you loaded it; reload it and try again."
-
-
-def can_recompute(user: User) -> bool:
-    return user.is_active and (user.is_admin or user.role == Role.MANAGER)
 
 
 def recompute_request(*, actor: User) -> ModelRun:
@@ -137,16 +134,11 @@ def segment_create(*, actor: User, data: Mapping[str, Any]) -> Segment:
     return segment
 
 
-def _require_segment_owner(actor: User, segment: Segment) -> None:
-    if not (actor.is_admin or segment.owner_id == actor.pk):
-        raise PermissionDenied("Only the segment's owner or an admin can change it.")
-
-
 @transaction.atomic
 def segment_update(
     *, actor: User, segment: Segment, data: Mapping[str, Any], expected_version: int | None
 ) -> Segment:
-    _require_segment_owner(actor, segment)
+    require_segment_owner(actor, segment)
     segment = lock_at_version(Segment, segment.pk, expected_version, stale=STALE_SEGMENT)
     if "entity" in data and data["entity"] != segment.entity:
         raise Conflict("A segment's entity cannot change; make a new segment.")
@@ -170,7 +162,7 @@ def segment_update(
 
 @transaction.atomic
 def segment_delete(*, actor: User, segment: Segment, expected_version: int | None = None) -> None:
-    _require_segment_owner(actor, segment)
+    require_segment_owner(actor, segment)
     check_version(segment, expected_version, stale=STALE_SEGMENT)
     pk = segment.pk
     segment.delete()

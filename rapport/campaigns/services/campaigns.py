@@ -20,11 +20,11 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from rapport.accounts.access import can_edit, visible_to
-from rapport.accounts.models import Role, User
+from rapport.accounts.access_campaigns import require_campaigner, templates_usable
+from rapport.accounts.models import User
 from rapport.campaigns.models import AudienceKind, Campaign, CampaignStatus, TemplateKind
 from rapport.campaigns.services.audience import hidden_from
 from rapport.campaigns.services.ownership import assign_owner_team, set_default_owner
-from rapport.campaigns.services.templates import templates_usable
 from rapport.core.audit import audit_record, diff_snapshots
 from rapport.core.errors import Conflict, PermissionDenied, ValidationFailed
 from rapport.core.locking import changed_columns, column_values, lock_at_version, save_with_version
@@ -37,15 +37,6 @@ from rapport.people.selectors import ListFilter, person_list
 
 MAX_STATIC = 1_000_000
 EDITABLE = (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED)
-
-
-def can_run_campaigns(user: User) -> bool:
-    return user.is_active and (user.is_admin or user.role == Role.MANAGER)
-
-
-def require_campaigner(user: User) -> None:
-    if not can_run_campaigns(user):
-        raise PermissionDenied("Only admins and managers run campaigns.")
 
 
 def _static_ids(actor: User, data: Mapping[str, Any], errors: dict[str, list[str]]) -> list[int]:

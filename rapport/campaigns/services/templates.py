@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
 
-from rapport.accounts.access import can_edit, require_writer, visible_to
+from rapport.accounts.access import can_edit, require_writer
+from rapport.accounts.access_campaigns import can_change_template
 from rapport.accounts.models import User
 from rapport.campaigns import merge
 from rapport.campaigns.models import Campaign, CampaignStatus, EmailTemplate, TemplateKind
@@ -35,16 +35,6 @@ from rapport.people.normalize import clean_text
 
 FIELDS = ("name", "subject", "body_text", "body_html", "kind")
 STALE_TEMPLATE = "This template changed since you loaded it; reload it and try again."
-
-
-def can_change_template(user: User, template: EmailTemplate) -> bool:
-    """Writers make templates; who may change a record of its owner and team changes it."""
-    return can_edit(user, template)
-
-
-def templates_usable(user: User) -> QuerySet[EmailTemplate]:
-    """Templates ``user`` may send (to one person, or in a campaign): those they may see."""
-    return visible_to(EmailTemplate.objects.all(), user)
 
 
 def _check_campaigns_allow(actor: User, template: EmailTemplate) -> None:
