@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from rapport.accounts.access import read_scope, visible_to
+from rapport.accounts.access_activities import access_task, visible_tasks
 from rapport.accounts.models import Role, User
 from rapport.activities.models import Activity, ActivityLink, Notification, Task, TaskStatus
 from rapport.core.entities import entity_kind
@@ -60,24 +61,8 @@ def record_activity_links(
     return links.select_related("activity__actor").order_by("-occurred_at", "-activity")
 
 
-def visible_tasks(user: User) -> QuerySet[Task]:
-    tasks = Task.objects.select_related("assignee", "created_by")
-    if not user.is_active:
-        return tasks.none()
-    if user.is_admin:
-        return tasks
-    scope = Q(assignee=user) | Q(created_by=user)
-    if user.role == Role.MANAGER and user.team_ids:
-        members = User.objects.filter(teams__in=list(user.team_ids)).values("pk")
-        scope |= Q(assignee__in=members)
-    return tasks.filter(scope)
-
-
 def task_detail(*, user: User, pk: int) -> Task:
-    task = visible_tasks(user).filter(pk=pk).first()
-    if task is None:
-        raise NotFound("No such task, or you may not see it.")
-    return task
+    return access_task(user, pk)
 
 
 def record_tasks(*, user: User, entity: str, record: Any) -> QuerySet[Task]:

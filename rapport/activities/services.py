@@ -13,14 +13,15 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
-from rapport.accounts.access import can_edit, require_writer, visible_to
-from rapport.accounts.models import Role, User
+from rapport.accounts.access import require_writer, visible_to
+from rapport.accounts.access_activities import require_activity_change
+from rapport.accounts.models import User
 from rapport.activities.models import HAND_LOGGED, Activity, ActivityKind, ActivityLink
-from rapport.core.errors import NotFound, PermissionDenied, StaleVersion, ValidationFailed
+from rapport.core.errors import NotFound, ValidationFailed
 from rapport.core.events import emit
+from rapport.core.locking import lock_at_version, save_with_version
 from rapport.core.params import id_or_none
 from rapport.core.text import strip_nul, strip_nul_deep
 from rapport.people.models import Organization, Person
@@ -169,46 +170,25 @@ def activity_log(*, actor: User, kind: str, data: Mapping[str, Any]) -> Activity
                            duration_minutes=clean.get("duration_minutes"))  # fmt: skip
 
 
-def can_change_activity(user: User, activity: Activity) -> bool:
-    """The author, an admin, or a manager who may change one of the linked records."""
-    if not user.is_active or user.role == Role.VIEWER or activity.kind not in HAND_LOGGED:
-        return False
-    if user.is_admin or activity.actor_id == user.pk:
-        return True
-    if user.role != Role.MANAGER:
-        return False
-    people = Person.objects.filter(pk__in=activity.links.values("person_id"))
-    orgs = Organization.objects.filter(pk__in=activity.links.values("organization_id"))
-    return any(can_edit(user, r) for r in [*people, *orgs])
-
-
-def _require_change(user: User, activity: Activity, expected_version: int | None) -> None:
-    if activity.kind not in HAND_LOGGED:
-        raise PermissionDenied(
-            "E-mails, campaign sends and tasks are records of what happened; they cannot be changed here."
-        )
-    if not can_change_activity(user, activity):
-        raise PermissionDenied("Only the author, their manager or an admin can change this.")
-    if expected_version is not None and expected_version != activity.version:
-        raise StaleVersion("This activity changed since you loaded it.")
+def _locked(actor: User, activity: Activity, expected_version: int | None) -> Activity:
+    return lock_at_version(
+        Activity, activity.pk, expected_version, stale="This activity changed since you loaded it.",
+        check=lambda locked: require_activity_change(actor, locked),
+    )  # fmt: skip
 
 
 @transaction.atomic
 def activity_update(
     *, actor: User, activity: Activity, data: Mapping[str, Any], expected_version: int | None = None
 ) -> Activity:
-    locked = Activity.objects.select_for_update().get(pk=activity.pk)
-    _require_change(actor, locked, expected_version)
+    locked = _locked(actor, activity, expected_version)
     before = {field: getattr(locked, field) for field in ("subject", "body")}
     clean = _clean(data, partial=True, kind=locked.kind)
     if "body" in clean and locked.kind == ActivityKind.NOTE and not clean["body"]:
         raise ValidationFailed({"body": ["A note cannot be empty."]})
     for field, value in clean.items():
         setattr(locked, field, value)
-    locked.version = F("version") + 1
-    locked.updated_at = timezone.now()
-    locked.save()
-    locked.refresh_from_db()
+    save_with_version(locked, clean)
     if "occurred_at" in clean:
         ActivityLink.objects.filter(activity=locked).update(occurred_at=locked.occurred_at)
     # Who the text newly mentions is notified by activities' subscriber, which compares
@@ -222,6 +202,5 @@ def activity_update(
 def activity_delete(
     *, actor: User, activity: Activity, expected_version: int | None = None
 ) -> None:
-    locked = Activity.objects.select_for_update().get(pk=activity.pk)
-    _require_change(actor, locked, expected_version)
+    locked = _locked(actor, activity, expected_version)
     locked.delete()

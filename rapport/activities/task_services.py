@@ -8,41 +8,24 @@ only hand tasks to themselves or to people in their teams.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from rapport.accounts.access import assignable_owner_ok, require_writer
+from rapport.accounts.access_activities import require_task_change
 from rapport.accounts.models import Role, User
 from rapport.activities.models import Priority, Recurrence, Task, TaskStatus
 from rapport.activities.services import visible_records
-from rapport.core.errors import PermissionDenied, StaleVersion, ValidationFailed
+from rapport.core.errors import ValidationFailed
 from rapport.core.events import emit
+from rapport.core.locking import lock_at_version, save_with_version
 from rapport.core.params import id_or_none
 
 TASK_FIELDS = ("title", "notes", "due_at", "priority", "recurrence")
-
-
-def manages(manager: User, user: User) -> bool:
-    return manager.role == Role.MANAGER and bool(manager.team_ids & user.team_ids)
-
-
-def can_see_task(user: User, task: Task) -> bool:
-    if not user.is_active:
-        return False
-    if user.is_admin or user.pk in (task.assignee_id, task.created_by_id):
-        return True
-    return manages(user, task.assignee)
-
-
-def can_change_task(user: User, task: Task) -> bool:
-    if not user.is_active or user.role == Role.VIEWER:
-        return False
-    return user.is_admin or task.assignee_id == user.pk or manages(user, task.assignee)
 
 
 def _assignee(actor: User, value: Any) -> User:
@@ -120,19 +103,15 @@ def task_create(*, actor: User, data: Mapping[str, Any]) -> Task:
 
 
 def _locked(actor: User, task: Task, expected_version: int | None) -> Task:
-    locked = Task.objects.select_for_update().select_related("assignee").get(pk=task.pk)
-    if not can_change_task(actor, locked):
-        raise PermissionDenied("Only the assignee, their manager or an admin can change this task.")
-    if expected_version is not None and expected_version != locked.version:
-        raise StaleVersion("This task changed since you loaded it.")
-    return locked
+    return lock_at_version(
+        Task.objects.select_related("assignee"), task.pk, expected_version,
+        stale="This task changed since you loaded it.",
+        check=lambda locked: require_task_change(actor, locked),
+    )  # fmt: skip
 
 
-def _save(task: Task) -> Task:
-    task.version = F("version") + 1
-    task.updated_at = timezone.now()
-    task.save()
-    task.refresh_from_db()
+def _save(task: Task, fields: Iterable[str]) -> Task:
+    save_with_version(task, fields)
     return task
 
 
@@ -146,14 +125,17 @@ def task_update(
         "due_at", locked.due_at
     ):
         raise ValidationFailed({"recurrence": ["A repeating task needs a due date."]})
+    fields = list(clean)
     for field, value in clean.items():
         setattr(locked, field, value)
     if "due_at" in clean:
         locked.snoozed_until = None
         locked.remind_at = clean["due_at"] if locked.is_open else None
+        fields += ["snoozed_until", "remind_at"]
     reassigned = "assignee" in data and data["assignee"] not in (None, "")
     if reassigned:
         locked.assignee = _assignee(actor, data["assignee"])
+        fields.append("assignee")
     if "people" in data or "organizations" in data:
         people, orgs = visible_records(actor, list(data.get("people") or []), list(data.get("organizations") or [])) \
             if (data.get("people") or data.get("organizations")) else ([], [])  # fmt: skip
@@ -161,12 +143,12 @@ def task_update(
             locked.people.set(people)
         if "organizations" in data:
             locked.organizations.set(orgs)
-    saved = _save(locked)
+    saved = _save(locked, fields)
     # "assignee" among the fields (set again, even to the same user): activities'
     # subscriber notifies the assignee.
-    fields = [*clean, *(["assignee"] if reassigned else []),
-              *(name for name in ("people", "organizations") if name in data)]  # fmt: skip
-    emit("task.updated", entity_type="task", entity_ids=[saved.pk], actor=actor, fields=fields)
+    changed = [*clean, *(["assignee"] if reassigned else []),
+               *(name for name in ("people", "organizations") if name in data)]  # fmt: skip
+    emit("task.updated", entity_type="task", entity_ids=[saved.pk], actor=actor, fields=changed)
     return saved
 
 
@@ -192,7 +174,7 @@ def task_complete(*, actor: User, task: Task, expected_version: int | None = Non
     locked.completed_at = timezone.now()
     locked.remind_at = None
     locked.snoozed_until = None
-    saved = _save(locked)
+    saved = _save(locked, ["status", "completed_at", "remind_at", "snoozed_until"])
     if saved.recurrence != Recurrence.NONE and saved.due_at is not None:
         due = next_occurrence(saved.due_at, saved.recurrence)
         now = timezone.now()
@@ -214,7 +196,7 @@ def task_reopen(*, actor: User, task: Task) -> Task:
         return locked
     locked.status = TaskStatus.OPEN
     locked.completed_at = None
-    return _save(locked)
+    return _save(locked, ["status", "completed_at"])
 
 
 @transaction.atomic
@@ -231,7 +213,7 @@ def task_snooze(
         raise ValidationFailed({"until": ["Snooze until a time in the future."]})
     locked.snoozed_until = until
     locked.remind_at = until
-    return _save(locked)
+    return _save(locked, ["snoozed_until", "remind_at"])
 
 
 @transaction.atomic

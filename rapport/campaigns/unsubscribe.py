@@ -13,6 +13,7 @@ from django.utils import timezone
 from rapport.campaigns.models import CampaignRecipient, RecipientStatus
 from rapport.core.errors import NotFound
 from rapport.core.events import emit
+from rapport.core.locking import save_with_version
 from rapport.core.models import AuditAction
 from rapport.people.models import ConsentStatus, Person
 
@@ -71,13 +72,7 @@ def unsubscribe(*, token: str) -> Person:
         person.email_consent = ConsentStatus.WITHDRAWN
         person.email_consent_at = now
         person.email_consent_method = METHOD
-        person.version += 1
-        person.updated_at = now
-        person.save(
-            update_fields=[
-                "email_consent", "email_consent_at", "email_consent_method", "version", "updated_at",
-            ]
-        )  # fmt: skip
+        save_with_version(person, ["email_consent", "email_consent_at", "email_consent_method"])
         emit("person.unsubscribed", entity_type="person", entity_ids=[person.pk], actor=None,
              changes={"email_consent": [before[0], ConsentStatus.WITHDRAWN],
                       "email_consent_method": [before[1], METHOD]},

@@ -40,7 +40,9 @@ SCHEDULE: dict[str, PeriodicJob] = {
     "purge_old_import_files": PeriodicJob("rapport.dataio.tasks", {"minute": "17"}),
     "nightly_scans": PeriodicJob("rapport.dedupe.tasks", {"hour": "2", "minute": "30"}),
     "nightly_recompute": PeriodicJob("rapport.insights.tasks", {"hour": "3", "minute": "15"}),
-    "nightly_indicator_snapshot": PeriodicJob("rapport.playbooks.tasks", {"hour": "4", "minute": "10"}),
+    "nightly_indicator_snapshot": PeriodicJob(
+        "rapport.playbooks.tasks", {"hour": "4", "minute": "10"}
+    ),
 }
 
 

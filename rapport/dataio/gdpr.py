@@ -22,12 +22,13 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from rapport.accounts.access import access_record
-from rapport.accounts.models import Role, User
+from rapport.accounts.access_dataio import may_use_gdpr_tools
+from rapport.accounts.models import User
 from rapport.core.audit import audit_history, audit_redact
 from rapport.core.erasure import ErasedPerson, run_person_erasers, same_person_ids
 from rapport.core.errors import PermissionDenied
 from rapport.core.events import emit
+from rapport.core.locking import save_with_version
 from rapport.core.models import AuditAction, AuditEvent
 from rapport.dataio.exports.sanitize import csv_safe
 from rapport.dataio.models import Erasure, ExternalId
@@ -42,24 +43,6 @@ PERSONAL_FIELDS: dict[str, Any] = {
     "birthday": None, "street": "", "city": "", "region": "", "postcode": "", "country": "",
     "email_consent_method": "", "custom_fields": {}, "search_text": "",
 }  # fmt: skip
-
-
-def may_use_gdpr_tools(user: User, person: Person) -> bool:
-    """Admins for anyone; managers for the people of their teams (and their own)."""
-    if not user.is_active:
-        return False
-    if user.is_admin:
-        return True
-    return user.role == Role.MANAGER and (
-        person.owner_id == user.pk or person.team_id in user.team_ids
-    )
-
-
-def gdpr_person(*, user: User, pk: int) -> Person:
-    person = access_record(Person.objects.all(), user, pk=pk)
-    if not may_use_gdpr_tools(user, person):
-        raise PermissionDenied("Only an admin, or a manager of this person's team, can do this.")
-    return person
 
 
 def _plain(value: Any) -> Any:
@@ -235,9 +218,7 @@ def _anonymise(person: Person) -> None:
     for field, value in PERSONAL_FIELDS.items():
         setattr(person, field, value)
     person.email_consent_at = None
-    person.version += 1
-    person.updated_at = timezone.now()
-    person.save()
+    save_with_version(person, [*PERSONAL_FIELDS, "email_consent_at"])
 
 
 def _redact_other_audit(erased: ErasedPerson) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from rapport.core.indicators import Reading, Scope, register_indicator, share
-from rapport.dedupe.models import DuplicatePair, Entity, ReviewStatus
+from rapport.dedupe.models import DuplicatePair, ReviewStatus
 from rapport.people.models import Person
 
 
 def in_open_clusters(scope: Scope) -> QuerySet[Person]:
     pairs = DuplicatePair.objects.filter(
-        entity=Entity.PERSON, status=ReviewStatus.OPEN, cluster__status=ReviewStatus.OPEN
+        entity="person", status=ReviewStatus.OPEN, cluster__status=ReviewStatus.OPEN
     )
     return scope.people().filter(
         Q(pk__in=pairs.values("record_a")) | Q(pk__in=pairs.values("record_b"))

@@ -12,11 +12,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from rapport.accounts.access import access_record, require_writer
-from rapport.accounts.models import Role, User
+from rapport.accounts.access_insights import can_recompute, require_segment_owner
+from rapport.accounts.models import User
 from rapport.core.audit import diff_snapshots
 from rapport.core.entities import entity_kind, must_be_entity
-from rapport.core.errors import Conflict, PermissionDenied, StaleVersion, ValidationFailed
+from rapport.core.errors import Conflict, PermissionDenied, ValidationFailed
 from rapport.core.events import emit
+from rapport.core.locking import check_version, lock_at_version, save_with_version
 from rapport.core.models import AuditAction
 from rapport.insights.models import (
     InsightsSettings,
@@ -34,10 +36,7 @@ from rapport.insights.segments import clean_definition
 from rapport.people.models import LifecycleStage, Organization, Person
 
 STUCK_AFTER = dt.timedelta(hours=2)
-
-
-def can_recompute(user: User) -> bool:
-    return user.is_active and (user.is_admin or user.role == Role.MANAGER)
+STALE_SEGMENT = "This segment changed since you loaded it; reload it and try again."
 
 
 def recompute_request(*, actor: User) -> ModelRun:
@@ -141,19 +140,12 @@ def segment_create(*, actor: User, data: Mapping[str, Any]) -> Segment:
     return segment
 
 
-def _require_segment_owner(actor: User, segment: Segment) -> None:
-    if not (actor.is_admin or segment.owner_id == actor.pk):
-        raise PermissionDenied("Only the segment's owner or an admin can change it.")
-
-
 @transaction.atomic
 def segment_update(
     *, actor: User, segment: Segment, data: Mapping[str, Any], expected_version: int | None
 ) -> Segment:
-    _require_segment_owner(actor, segment)
-    segment = Segment.objects.select_for_update().get(pk=segment.pk)
-    if expected_version is not None and expected_version != segment.version:
-        raise StaleVersion("This segment changed since you loaded it; reload it and try again.")
+    require_segment_owner(actor, segment)
+    segment = lock_at_version(Segment, segment.pk, expected_version, stale=STALE_SEGMENT)
     if "entity" in data and data["entity"] != segment.entity:
         raise Conflict("A segment's entity cannot change; make a new segment.")
     errors: dict[str, list[str]] = {}
@@ -168,9 +160,7 @@ def segment_update(
         return segment
     for name, value in fields.items():
         setattr(segment, name, value)
-    segment.version += 1
-    segment.updated_at = timezone.now()
-    segment.save()
+    save_with_version(segment, fields)
     emit("segment.updated", entity_type="segment", entity_ids=[segment.pk], actor=actor,
          changes=changes, audit=AuditAction.UPDATE)  # fmt: skip
     return segment
@@ -178,9 +168,8 @@ def segment_update(
 
 @transaction.atomic
 def segment_delete(*, actor: User, segment: Segment, expected_version: int | None = None) -> None:
-    _require_segment_owner(actor, segment)
-    if expected_version is not None and expected_version != segment.version:
-        raise StaleVersion("This segment changed since you loaded it; reload it and try again.")
+    require_segment_owner(actor, segment)
+    check_version(segment, expected_version, stale=STALE_SEGMENT)
     pk = segment.pk
     segment.delete()
     emit("segment.deleted", entity_type="segment", entity_ids=[pk], actor=actor,
@@ -255,8 +244,6 @@ def lifecycle_override(*, actor: User, pk: int, stage: str, reason: str) -> Life
         lifecycle_stage=stage, version=F("version") + 1, updated_at=timezone.now()
     )
     # The reason stays in the transition (erased with the person), not in the audit trail.
-    audit_record(actor=actor, action=AuditAction.UPDATE, entity_type="person", entity_id=person.pk,
-                 changes={"lifecycle_stage": [person.lifecycle_stage, stage]})  # fmt: skip
     emit("person.lifecycle_changed", entity_type="person", entity_ids=[person.pk], actor=actor,
-         fields=["lifecycle_stage"])  # fmt: skip
+         changes={"lifecycle_stage": [person.lifecycle_stage, stage]}, audit=AuditAction.UPDATE)  # fmt: skip
     return transition

@@ -17,8 +17,9 @@ from django.db import IntegrityError, transaction
 from rapport.accounts.access import can_edit, require_writer
 from rapport.accounts.models import User
 from rapport.core.audit import diff_snapshots
-from rapport.core.errors import NotFound, PermissionDenied, StaleVersion, ValidationFailed
+from rapport.core.errors import NotFound, PermissionDenied, ValidationFailed
 from rapport.core.events import emit
+from rapport.core.locking import changed_columns, column_values, lock_at_version, save_with_version
 from rapport.core.models import AuditAction
 from rapport.core.text import strip_nul
 from rapport.people.models import Organization, Person
@@ -239,15 +240,11 @@ def order_create(*, actor: User | None, data: Mapping[str, Any]) -> Order:
 
 
 def _locked(order: Order, expected_version: int | None) -> Order:
-    current = Order.objects.select_for_update().filter(pk=order.pk).first()
-    if current is None:
-        raise NotFound("This order no longer exists.")
-    if expected_version is not None and expected_version != current.version:
-        raise StaleVersion(
-            f"This order changed since you loaded it (version {current.version}, you had "
-            f"{expected_version}). Reload it and apply your change again."
-        )
-    return current
+    return lock_at_version(
+        Order, order.pk, expected_version, missing="This order no longer exists.",
+        stale="This order changed since you loaded it (version {version}, you had {expected}). "
+        "Reload it and apply your change again.",
+    )  # fmt: skip
 
 
 def _require_customer_editable(actor: User | None, order: Order) -> None:
@@ -265,6 +262,7 @@ def order_update(
     """Change the fields present in ``data`` (``lines``, if given, replaces all lines)."""
     _require_customer_editable(actor, order)
     order = _locked(order, expected_version)
+    columns = column_values(order)
     before = _snapshot(order)
     errors: dict[str, list[str]] = {}
     if "person" in data or "organization" in data:
@@ -284,10 +282,9 @@ def order_update(
     changes = diff_snapshots(before, _snapshot(order))
     if not changes and lines is None:
         return order
-    order.version += 1
     try:
         with transaction.atomic():
-            order.save()
+            save_with_version(order, changed_columns(order, columns))
     except IntegrityError as exc:
         raise _duplicate_ref(order) from exc
     if lines is not None:

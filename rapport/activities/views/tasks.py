@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport.accounts.access import can_write
+from rapport.accounts.access_activities import access_task
 from rapport.accounts.models import Role
 from rapport.activities import task_services
 from rapport.activities.forms import SnoozeForm, TaskForm
@@ -153,9 +154,7 @@ def task_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    task = task_detail(user=user, pk=pk)
-    if not task_services.can_change_task(user, task):
-        raise PermissionDenied("Only the assignee, their manager or an admin can change this task.")
+    task = access_task(user, pk, for_write=True)
     initial = {
         "title": task.title, "notes": task.notes, "priority": task.priority, "recurrence": task.recurrence,
         "assignee": str(task.assignee_id),

@@ -20,14 +20,15 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from rapport.accounts.access import can_edit, visible_to
-from rapport.accounts.models import Role, User
+from rapport.accounts.access_campaigns import require_campaigner, templates_usable
+from rapport.accounts.models import User
 from rapport.campaigns.models import AudienceKind, Campaign, CampaignStatus, TemplateKind
 from rapport.campaigns.services.audience import hidden_from
 from rapport.campaigns.services.ownership import assign_owner_team, set_default_owner
-from rapport.campaigns.services.templates import templates_usable
 from rapport.core.audit import diff_snapshots
-from rapport.core.errors import Conflict, PermissionDenied, StaleVersion, ValidationFailed
+from rapport.core.errors import Conflict, PermissionDenied, ValidationFailed
 from rapport.core.events import emit
+from rapport.core.locking import changed_columns, column_values, lock_at_version, save_with_version
 from rapport.core.models import AuditAction
 from rapport.core.params import id_or_none
 from rapport.insights.selectors import segments_for
@@ -37,15 +38,6 @@ from rapport.people.selectors import ListFilter, person_list
 
 MAX_STATIC = 1_000_000
 EDITABLE = (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED)
-
-
-def can_run_campaigns(user: User) -> bool:
-    return user.is_active and (user.is_admin or user.role == Role.MANAGER)
-
-
-def require_campaigner(user: User) -> None:
-    if not can_run_campaigns(user):
-        raise PermissionDenied("Only admins and managers run campaigns.")
 
 
 def _static_ids(actor: User, data: Mapping[str, Any], errors: dict[str, list[str]]) -> list[int]:
@@ -123,11 +115,6 @@ def _snapshot(c: Campaign) -> dict[str, Any]:
             "scheduled_by": c.scheduled_by_id}  # fmt: skip
 
 
-def _check_version(campaign: Campaign, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != campaign.version:
-        raise StaleVersion("This campaign changed since you loaded it; reload it and try again.")
-
-
 @transaction.atomic
 def campaign_create(*, actor: User, data: Mapping[str, Any]) -> Campaign:
     require_campaigner(actor)
@@ -140,21 +127,28 @@ def campaign_create(*, actor: User, data: Mapping[str, Any]) -> Campaign:
     return campaign
 
 
-def _locked(campaign: Campaign, actor: User, expected_version: int | None) -> Campaign:
-    require_campaigner(actor)
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+def _require_change(actor: User, campaign: Campaign) -> None:
     if not can_edit(actor, campaign):
         raise PermissionDenied("You may see this campaign but not change it.")
-    _check_version(campaign, expected_version)
-    return campaign
 
 
-def _changed(actor: User, campaign: Campaign, before: dict[str, Any]) -> None:
+def _locked(campaign: Campaign, actor: User, expected_version: int | None) -> Campaign:
+    require_campaigner(actor)
+    return lock_at_version(
+        Campaign, campaign.pk, expected_version,
+        stale="This campaign changed since you loaded it; reload it and try again.",
+        check=lambda locked: _require_change(actor, locked),
+    )  # fmt: skip
+
+
+def _changed(
+    actor: User, campaign: Campaign, before: dict[str, Any], columns: dict[str, Any]
+) -> None:
+    """Save and audit ``campaign`` if its snapshot moved from ``before`` (``columns``:
+    its ``column_values`` then)."""
     changes = diff_snapshots(before, _snapshot(campaign))
     if changes:
-        campaign.version += 1
-        campaign.updated_at = timezone.now()
-        campaign.save()
+        save_with_version(campaign, changed_columns(campaign, columns))
         emit("campaign.updated", entity_type="campaign", entity_ids=[campaign.pk], actor=actor,
              changes=changes, audit=AuditAction.UPDATE)  # fmt: skip
 
@@ -166,12 +160,12 @@ def campaign_update(
     campaign = _locked(campaign, actor, expected_version)
     if campaign.status not in EDITABLE:
         raise Conflict("This campaign has started; it can no longer be changed.")
-    before = _snapshot(campaign)
+    before, columns = _snapshot(campaign), column_values(campaign)
     _apply(actor, campaign, data)
     if campaign.status == CampaignStatus.SCHEDULED:  # whoever changes it now sends it
         _require_sees_audience(campaign, actor)
         campaign.scheduled_by = actor
-    _changed(actor, campaign, before)
+    _changed(actor, campaign, before, columns)
     return campaign
 
 
@@ -214,11 +208,11 @@ def campaign_schedule(
         now = timezone.now()
         if at is not None and timezone.is_naive(at):
             at = timezone.make_aware(at)
-        before = _snapshot(campaign)
+        before, columns = _snapshot(campaign), column_values(campaign)
         campaign.status = CampaignStatus.SCHEDULED
         campaign.scheduled_at = at if at is not None and at > now else now
         campaign.scheduled_by = actor
-        _changed(actor, campaign, before)
+        _changed(actor, campaign, before, columns)
     from rapport.campaigns.tasks import run_campaign
 
     # After the commit, so the worker finds it scheduled; if this enqueue is lost, the
@@ -242,8 +236,8 @@ def campaign_cancel(
     campaign = _locked(campaign, actor, expected_version)
     if campaign.status not in (*EDITABLE, CampaignStatus.SENDING):
         raise Conflict("This campaign has finished; there is nothing to cancel.")
-    before = _snapshot(campaign)
+    before, columns = _snapshot(campaign), column_values(campaign)
     campaign.status = CampaignStatus.CANCELLED
     campaign.finished_at = timezone.now()
-    _changed(actor, campaign, before)
+    _changed(actor, campaign, before, columns)
     return campaign

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from rapport.accounts.access import can_edit, require_writer
+from rapport.accounts.access_campaigns import templates_usable
 from rapport.accounts.models import User
 from rapport.campaigns import conf, merge_fields
 from rapport.campaigns.mailer import (
@@ -26,7 +27,7 @@ from rapport.campaigns.mailer import (
     unsubscribe_url,
 )
 from rapport.campaigns.models import EmailTemplate, MessageStatus, OutboundEmail, TemplateKind
-from rapport.campaigns.services.templates import person_custom_keys, templates_usable
+from rapport.campaigns.services.templates import person_custom_keys
 from rapport.core.errors import PermissionDenied, ValidationFailed
 from rapport.core.events import emit
 from rapport.people.models import ConsentStatus, Person

@@ -13,32 +13,29 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
-from django.utils import timezone
 
-from rapport.accounts.access import can_edit, require_writer, visible_to
+from rapport.accounts.access import can_edit, require_writer
+from rapport.accounts.access_campaigns import can_change_template
 from rapport.accounts.models import User
 from rapport.campaigns import merge_fields
 from rapport.campaigns.models import Campaign, CampaignStatus, EmailTemplate, TemplateKind
 from rapport.campaigns.services.ownership import assign_owner_team, set_default_owner
 from rapport.core.audit import diff_snapshots
-from rapport.core.errors import Conflict, PermissionDenied, StaleVersion, ValidationFailed
+from rapport.core.errors import Conflict, PermissionDenied, ValidationFailed
 from rapport.core.events import emit
+from rapport.core.locking import (
+    changed_columns,
+    check_version,
+    column_values,
+    lock_at_version,
+    save_with_version,
+)
 from rapport.core.models import AuditAction
 from rapport.people.custom_fields import definitions_for
 from rapport.people.normalize import clean_text
 
 FIELDS = ("name", "subject", "body_text", "body_html", "kind")
-
-
-def can_change_template(user: User, template: EmailTemplate) -> bool:
-    """Writers make templates; who may change a record of its owner and team changes it."""
-    return can_edit(user, template)
-
-
-def templates_usable(user: User) -> QuerySet[EmailTemplate]:
-    """Templates ``user`` may send (to one person, or in a campaign): those they may see."""
-    return visible_to(EmailTemplate.objects.all(), user)
+STALE_TEMPLATE = "This template changed since you loaded it; reload it and try again."
 
 
 def _check_campaigns_allow(actor: User, template: EmailTemplate) -> None:
@@ -118,19 +115,18 @@ def template_update(
     data: Mapping[str, Any],
     expected_version: int | None = None,
 ) -> EmailTemplate:
-    template = EmailTemplate.objects.select_for_update().get(pk=template.pk)
-    if not can_change_template(actor, template):
-        raise PermissionDenied("You may not change this template.")
-    if expected_version is not None and expected_version != template.version:
-        raise StaleVersion("This template changed since you loaded it; reload it and try again.")
+    def may_change(locked: EmailTemplate) -> None:
+        if not can_change_template(actor, locked):
+            raise PermissionDenied("You may not change this template.")
+
+    template = lock_at_version(EmailTemplate, template.pk, expected_version, stale=STALE_TEMPLATE,
+                               check=may_change)  # fmt: skip
     _check_campaigns_allow(actor, template)
-    before = _snapshot(template)
+    before, columns = _snapshot(template), column_values(template)
     _apply(actor, template, data)
     changes = diff_snapshots(before, _snapshot(template))
     if changes:
-        template.version += 1
-        template.updated_at = timezone.now()
-        template.save()
+        save_with_version(template, changed_columns(template, columns))
         emit("email_template.updated", entity_type="email_template", entity_ids=[template.pk],
              actor=actor, changes=changes, audit=AuditAction.UPDATE)  # fmt: skip
     return template
@@ -142,8 +138,7 @@ def template_delete(
 ) -> None:
     if not can_change_template(actor, template):
         raise PermissionDenied("You may not delete this template.")
-    if expected_version is not None and expected_version != template.version:
-        raise StaleVersion("This template changed since you loaded it; reload it and try again.")
+    check_version(template, expected_version, stale=STALE_TEMPLATE)
     if template.campaigns.exists():
         raise Conflict("Campaigns use this template; it cannot be deleted.")
     emit("email_template.deleted", entity_type="email_template", entity_ids=[template.pk],

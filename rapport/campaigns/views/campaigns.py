@@ -13,6 +13,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport.accounts.access import can_edit
+from rapport.accounts.access_campaigns import (
+    can_run_campaigns,
+    require_campaigner,
+    templates_usable,
+)
 from rapport.accounts.models import User
 from rapport.campaigns.forms import CampaignForm, ScheduleForm
 from rapport.campaigns.models import AudienceKind, Campaign, CampaignStatus, RecipientStatus
@@ -29,10 +34,7 @@ from rapport.campaigns.services.campaigns import (
     campaign_delete,
     campaign_schedule,
     campaign_update,
-    can_run_campaigns,
-    require_campaigner,
 )
-from rapport.campaigns.services.templates import templates_usable
 from rapport.core.errors import PermissionDenied, StaleVersion, ValidationFailed
 from rapport.core.forms import add_service_errors
 from rapport.core.web import current_user, translate_errors

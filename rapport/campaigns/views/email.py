@@ -9,12 +9,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rapport.accounts.access import access_record, can_edit, require_writer
+from rapport.accounts.access_campaigns import templates_usable
 from rapport.campaigns.forms import ComposeForm, UploadForm
 from rapport.campaigns.models import InboundSource
 from rapport.campaigns.selectors import person_emails
 from rapport.campaigns.services.inbound import ingest
 from rapport.campaigns.services.single import email_preview, email_queue
-from rapport.campaigns.services.templates import merge_field_groups, templates_usable
+from rapport.campaigns.services.templates import merge_field_groups
 from rapport.core.errors import ValidationFailed
 from rapport.core.forms import add_service_errors
 from rapport.core.htmx import htmx_partial

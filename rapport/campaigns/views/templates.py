@@ -11,13 +11,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rapport.accounts.access import can_write, require_writer
+from rapport.accounts.access_campaigns import can_change_template
 from rapport.campaigns import merge_fields
 from rapport.campaigns.forms import TemplateForm
 from rapport.campaigns.mailer import Content, people_for_rendering, render_for
 from rapport.campaigns.models import EmailTemplate, TemplateKind
 from rapport.campaigns.selectors import template_get, template_list
 from rapport.campaigns.services.templates import (
-    can_change_template,
     merge_field_groups,
     person_custom_keys,
     template_create,

@@ -7,8 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rapport.accounts.access_dataio import access_gdpr_person, may_use_gdpr_tools
 from rapport.core.web import current_user, translate_errors
-from rapport.dataio.gdpr import gdpr_person, may_use_gdpr_tools, person_erase, person_export
+from rapport.dataio.gdpr import person_erase, person_export
 from rapport.dataio.models import Erasure
 from rapport.people.selectors import person_detail
 
@@ -31,7 +32,7 @@ def gdpr_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def gdpr_export_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    person = gdpr_person(user=user, pk=pk)
+    person = access_gdpr_person(user=user, pk=pk)
     response = HttpResponse(
         person_export(actor=user, person=person), content_type="application/zip"
     )
@@ -43,7 +44,7 @@ def gdpr_export_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def erase_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    person = gdpr_person(user=user, pk=pk)
+    person = access_gdpr_person(user=user, pk=pk)
     error = ""
     if request.method == "POST":
         if request.POST.get("confirm", "").strip() != CONFIRM_WORD:

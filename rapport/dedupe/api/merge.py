@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
 from rapport.accounts.access import access_record
+from rapport.accounts.access_dedupe import access_merge
 from rapport.accounts.models import User
 from rapport.api.auth import current_user
 from rapport.api.concurrency import etag_for, expected_version
@@ -28,7 +28,6 @@ from rapport.dedupe.merge.fields import (
 from rapport.dedupe.merge.services import merge_check
 from rapport.dedupe.models import MergeRecord
 from rapport.dedupe.selectors import related_counts
-from rapport.dedupe.services import entity_model
 from rapport.people.api.schemas import OrganizationOut, PersonOut
 from rapport.people.models import Organization, Person, PersonEmail, PersonPhone
 from rapport.people.selectors import organization_detail, person_detail
@@ -218,8 +217,7 @@ def undo_merge(request: HttpRequest, merge_id: int) -> dict[str, object]:
     """Puts the duplicate back exactly as it was, with its rows; survivor fields nobody
     changed since the merge go back too. You must be able to edit both records."""
     user = current_user(request)
-    merge = get_object_or_404(MergeRecord, pk=merge_id)
-    access_record(entity_model(merge.entity).objects.all(), user, pk=merge.survivor_id)
+    merge = access_merge(user, merge_id)
     restored = merge_undo(merge=merge, actor=user)
     return {"merge_id": merge.pk, "entity": merge.entity, "survivor_id": merge.survivor_id,
             "restored_id": restored.pk}  # fmt: skip

@@ -17,8 +17,9 @@ from rapport.accounts.access import can_edit, require_writer
 from rapport.accounts.models import User
 from rapport.core.audit import diff_snapshots
 from rapport.core.entities import entity_kind, entity_of
-from rapport.core.errors import Conflict, PermissionDenied, StaleVersion, ValidationFailed
+from rapport.core.errors import Conflict, PermissionDenied, ValidationFailed
 from rapport.core.events import Audit, emit
+from rapport.core.locking import changed_columns, check_version, column_values, save_with_version
 from rapport.core.models import AuditAction
 from rapport.dedupe.merge.fields import (
     Record,
@@ -113,11 +114,10 @@ def _check_versions(
     survivor: Record, duplicate: Record, versions: tuple[int | None, int | None]
 ) -> None:
     for record, expected in zip((survivor, duplicate), versions, strict=True):
-        if expected is not None and record.version != expected:
-            raise StaleVersion(
-                f"#{record.pk} changed since you loaded it (it is now version {record.version}). "
-                "Fetch it again and check the merge."
-            )
+        check_version(
+            record, expected, stale="#{pk} changed since you loaded it (it is now version "
+            "{version}). Fetch it again and check the merge.",
+        )  # fmt: skip
 
 
 @transaction.atomic
@@ -134,18 +134,17 @@ def _merge(
     _check_versions(survivor, duplicate, versions)
     entity = entity_of(survivor).key
     choices = resolve_choices(survivor, duplicate, field_choices)
-    before = field_values(survivor)
+    before, columns = field_values(survivor), column_values(survivor)
     primaries = _primaries(entity, survivor.pk, duplicate.pk)
     apply_choices(survivor, duplicate, choices)
     log = move_related(type(survivor), source=duplicate.pk, target=survivor.pk)
     now = timezone.now()
     if isinstance(survivor, Person):
         _settle_primaries(survivor)
-    duplicate.deleted_at, duplicate.version, duplicate.updated_at = now, duplicate.version + 1, now
-    duplicate.save(update_fields=["deleted_at", "version", "updated_at"])
+    duplicate.deleted_at = now
+    save_with_version(duplicate, ["deleted_at"])
     _refresh_search(survivor)
-    survivor.version, survivor.updated_at = survivor.version + 1, now
-    survivor.save()
+    save_with_version(survivor, changed_columns(survivor, columns))
     after = field_values(survivor)
     MergeRecord.objects.create(
         entity=entity, survivor_id=survivor.pk, merged_id=duplicate.pk,
@@ -229,6 +228,7 @@ def merge_undo(*, merge: MergeRecord, actor: User) -> Record:
     if not (can_edit(actor, survivor) and can_edit(actor, duplicate)):
         raise PermissionDenied("You can only undo merges of records you may edit.")
     snap = merge.snapshot
+    columns = {record.pk: column_values(record) for record in (survivor, duplicate)}
     move_back(snap, source=duplicate.pk, target=survivor.pk)
     _restore_primaries(merge.entity, snap.get("primaries", {}))
     before_undo = field_values(survivor)
@@ -237,13 +237,12 @@ def merge_undo(*, merge: MergeRecord, actor: User) -> Record:
             setattr(survivor, name, load(survivor, name, snap["before"][name]))
     if before_undo["custom_fields"] == snap["after"]["custom_fields"]:
         survivor.custom_fields = snap["before"]["custom_fields"]
-    now = timezone.now()
     _refresh_search(survivor)
-    survivor.version, survivor.updated_at = survivor.version + 1, now
-    survivor.save()
-    duplicate.deleted_at, duplicate.version, duplicate.updated_at = None, duplicate.version + 1, now
+    save_with_version(survivor, changed_columns(survivor, columns[survivor.pk]))
+    duplicate.deleted_at = None
     _refresh_search(duplicate)
-    duplicate.save()
+    save_with_version(duplicate, changed_columns(duplicate, columns[duplicate.pk]))
+    now = timezone.now()
     merge.undone_at, merge.undone_by = now, actor
     merge.save(update_fields=["undone_at", "undone_by"])
     # The reviewer took the answer back: it is no longer a label.

@@ -6,10 +6,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rapport.accounts.access import access_record
+from rapport.accounts.access_dedupe import access_merge
 from rapport.accounts.models import Team, User
 from rapport.core.entities import entity_kind
 from rapport.core.errors import Conflict, NotFound
@@ -24,11 +25,10 @@ from rapport.dedupe.merge.fields import (
     resolve_choices,
 )
 from rapport.dedupe.merge.services import label_of
-from rapport.dedupe.models import MergeRecord
 from rapport.dedupe.profiles import MATCHED_ENTITIES
 from rapport.dedupe.selectors import related_counts
 from rapport.dedupe.services import entity_model
-from rapport.people.models import Organization, Person
+from rapport.people.models import Person
 
 
 def _shown(record: Any, group: FieldGroup) -> str:
@@ -105,10 +105,7 @@ def merge_view(
 @require_POST
 def merge_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    merge = get_object_or_404(MergeRecord, pk=pk)
-    model: type[Person] | type[Organization] = entity_model(merge.entity)
-    # Invisible survivors are "not found", as everywhere else.
-    access_record(model.objects.all(), user, pk=merge.survivor_id)
+    merge = access_merge(user, pk)
     restored = merge_undo(merge=merge, actor=user)
     messages.success(request, f"Merge undone: {label_of(restored)} is back as a separate record.")
     return redirect(entity_kind(merge.entity).detail_url, pk=merge.survivor_id)

@@ -9,10 +9,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rapport.accounts.access import can_edit
 from rapport.core.errors import ValidationFailed
+from rapport.core.web import current_user, error_messages, translate_errors
 from rapport.insights.selectors import person_lifecycle
 from rapport.insights.services import lifecycle_override
 from rapport.people.models import LifecycleStage
-from rapport.people.views.common import current_user, error_messages, translate_errors
 
 
 def _panel(request: HttpRequest, pk: int, errors: list[str] | None = None) -> HttpResponse:

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rapport.accounts.access_insights import can_recompute
 from rapport.accounts.models import User
 from rapport.core.entities import entity_kind, entity_plural_choices, is_entity
 from rapport.core.errors import ValidationFailed
@@ -21,7 +22,7 @@ from rapport.core.web import current_user, error_messages, translate_errors
 from rapport.insights.models import Segment
 from rapport.insights.segments import OPERATOR_LABELS, describe_condition, fields_for
 from rapport.insights.selectors import apply_segment, segment_get, segment_records, segments_for
-from rapport.insights.services import can_recompute, segment_create, segment_delete, segment_update
+from rapport.insights.services import segment_create, segment_delete, segment_update
 from rapport.people.models import Organization, Person
 from rapport.people.selectors import capped_count
 

@@ -5,19 +5,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport.accounts.access import can_edit
+from rapport.accounts.access_insights import access_model_run, can_recompute
 from rapport.core.entities import entity_kind
 from rapport.core.errors import ValidationFailed
 from rapport.core.web import current_user, error_messages, safe_next, translate_errors
 from rapport.insights import charts
-from rapport.insights.models import InsightsSettings, ModelRun, PurchaseModelChoice, StrategicKind
+from rapport.insights.models import InsightsSettings, PurchaseModelChoice, StrategicKind
 from rapport.insights.portfolio import customer_value, latest_run, portfolio, recent_runs
 from rapport.insights.services import (
-    can_recompute,
     insights_settings_update,
     recompute_request,
     strategic_flag_remove,
@@ -65,7 +65,7 @@ def recompute_view(request: HttpRequest) -> HttpResponse:
 @translate_errors
 @require_GET
 def run_status_view(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_object_or_404(ModelRun, pk=pk)
+    run = access_model_run(current_user(request), pk)
     response = render(request, "insights/_run_status.html", {"run": run, "poll": run.is_active})
     if not run.is_active and request.headers.get("HX-Request") == "true":
         response["HX-Refresh"] = "true"  # the finished run changes every chart on the page

@@ -11,8 +11,9 @@ from rapport.accounts.access import can_edit
 from rapport.accounts.models import User
 from rapport.accounts.ownership import apply_owner_team
 from rapport.core.audit import diff_snapshots
-from rapport.core.errors import PermissionDenied, StaleVersion
+from rapport.core.errors import PermissionDenied
 from rapport.core.events import emit
+from rapport.core.locking import changed_columns, lock_at_version, save_with_version
 from rapport.core.models import AuditAction
 from rapport.people.models import Organization, Person, Tag
 from rapport.people.normalize import InvalidValue, clean_text
@@ -29,37 +30,28 @@ def tags_get_or_create(names: Sequence[str]) -> list[Tag]:
     return [existing[n] for n in cleaned]
 
 
-def check_version(record: Person | Organization, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != record.version:
-        raise StaleVersion(
-            f"This record changed since you loaded it (version {record.version}, "
-            f"you had {expected_version}). Reload it and apply your change again."
-        )
-
-
 def lock_for_update(*, actor: User, record: R, expected_version: int | None, noun: str) -> R:
     """``record`` read again and locked for the rest of the transaction, once ``actor``
     may change it and it is still at ``expected_version``."""
-    locked = type(record).objects.select_for_update().get(pk=record.pk)
-    if not can_edit(actor, locked):
-        raise PermissionDenied(f"You may not change this {noun}.")
-    check_version(locked, expected_version)
-    return locked
+
+    def may_change(locked: R) -> None:
+        if not can_edit(actor, locked):
+            raise PermissionDenied(f"You may not change this {noun}.")
+
+    return lock_at_version(type(record), record.pk, expected_version, check=may_change)
 
 
 def save_changes(
     *, actor: User, record: Person | Organization, entity_type: str, before: dict[str, Any],
-    after: dict[str, Any],
+    after: dict[str, Any], columns: dict[str, Any],
 ) -> bool:  # fmt: skip
-    """Save ``record`` with its version bumped and emit ``<entity_type>.updated`` (which
-    audits the change), if its snapshot changed from ``before`` to ``after``.
-    Returns whether it did."""
+    """Save ``record``'s changed columns (against ``columns``, its ``column_values`` when
+    locked) with its version bumped and emit ``<entity_type>.updated`` (which audits the
+    change), if its snapshot changed from ``before`` to ``after``. Returns whether it did."""
     changes = diff_snapshots(before, after)
     if not changes:
         return False
-    record.version += 1
-    record.updated_at = timezone.now()
-    record.save()
+    save_with_version(record, changed_columns(record, columns))
     emit(f"{entity_type}.updated", entity_type=entity_type, entity_ids=[record.pk], actor=actor,
          changes=changes, audit=AuditAction.UPDATE)  # fmt: skip
     return True
@@ -126,9 +118,7 @@ def soft_delete(
     if not can_edit(actor, record):
         raise PermissionDenied(f"You may not {'restore' if restore else 'delete'} this record.")
     record.deleted_at = None if restore else timezone.now()
-    record.version += 1
-    record.updated_at = timezone.now()
-    record.save(update_fields=["deleted_at", "version", "updated_at"])
+    save_with_version(record, ["deleted_at"])
     emit(f"{entity_type}.{'restored' if restore else 'deleted'}", entity_type=entity_type,
          entity_ids=[record.pk], actor=actor, fields=["deleted_at"],
          audit=AuditAction.RESTORE if restore else AuditAction.DELETE)  # fmt: skip

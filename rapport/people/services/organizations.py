@@ -12,6 +12,7 @@ from rapport.accounts.models import User
 from rapport.core.audit import diff_snapshots
 from rapport.core.errors import ValidationFailed
 from rapport.core.events import emit
+from rapport.core.locking import check_version, column_values
 from rapport.core.models import AuditAction
 from rapport.people.custom_fields import clean_custom_fields
 from rapport.people.limits import check_limit
@@ -21,7 +22,6 @@ from rapport.people.search import organization_search_text
 from rapport.people.services.common import (
     apply_text,
     assign_owner_team,
-    check_version,
     choice,
     lock_for_update,
     save_changes,
@@ -115,6 +115,7 @@ def organization_update(
 ) -> Organization:
     org = lock_for_update(actor=actor, record=organization, expected_version=expected_version,
                           noun="organisation")  # fmt: skip
+    columns = column_values(org)
     before = _org_snapshot(org)
     related = _apply_org(actor=actor, org=org, data=data)
     if "tags" in related:
@@ -122,7 +123,7 @@ def organization_update(
     renamed = before["name"] != org.name
     _org_refresh_search(org)
     save_changes(actor=actor, record=org, entity_type="organization", before=before,
-                 after=_org_snapshot(org))  # fmt: skip
+                 after=_org_snapshot(org), columns=columns)  # fmt: skip
     if renamed:
         # People are found by their organisation's name: refresh their search text in a
         # few queries however many work there (their duplicate-check keys follow the

@@ -15,6 +15,7 @@ from rapport.accounts.models import User
 from rapport.core.audit import diff_snapshots
 from rapport.core.errors import ValidationFailed
 from rapport.core.events import emit
+from rapport.core.locking import check_version, column_values
 from rapport.core.models import AuditAction
 from rapport.people.custom_fields import clean_custom_fields
 from rapport.people.limits import check_limit
@@ -32,7 +33,6 @@ from rapport.people.search import build_search_text
 from rapport.people.services.common import (
     apply_text,
     assign_owner_team,
-    check_version,
     choice,
     clean_list,
     lock_for_update,
@@ -249,6 +249,7 @@ def person_update(
 ) -> Person:
     person = lock_for_update(actor=actor, record=person, expected_version=expected_version,
                              noun="person")  # fmt: skip
+    columns = column_values(person)
     before = _person_snapshot(person)
     related = _apply_person(actor=actor, person=person, data=data)
     hidden = _hidden_org_ids(actor, person) if "organizations" in related else frozenset()
@@ -260,7 +261,8 @@ def person_update(
     _save_person_related(person=person, related=related, keep_org_ids=hidden)
     person_refresh_search(person)
     after = _person_snapshot(person)
-    save_changes(actor=actor, record=person, entity_type="person", before=before, after=after)
+    save_changes(actor=actor, record=person, entity_type="person", before=before, after=after,
+                 columns=columns)  # fmt: skip
     return person
 
 
