@@ -26,6 +26,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.utils.crypto import salted_hmac
 
 from rapport.core.ratelimit import Window, rate_hit, rate_peek
 
@@ -44,6 +45,12 @@ def _limits() -> tuple[int, int]:
 
 def _account(username: str) -> str:
     return username.strip().casefold()[:150]
+
+
+def _bucket(kind: str, username: str) -> str:
+    """A counter's name: keyed hash of the account, so the counter table holds no user names."""
+    digest = salted_hmac("rapport.login-bucket", _account(username)).hexdigest()[:32]
+    return f"{kind}:{digest}"
 
 
 def _device_accounts(request: Any) -> list[str]:
@@ -74,19 +81,20 @@ def login_slowdown(*, username: str, request: Any) -> int:
     if failures_allowed <= 0 or _known_device(request, username):
         return 0
     now = time.time()
-    account = _account(username)
-    failures = rate_peek(f"login-fail:{account}", window_seconds=FAILURE_WINDOW_SECONDS, now=now)
+    failures = rate_peek(
+        _bucket("login-fail", username), window_seconds=FAILURE_WINDOW_SECONDS, now=now
+    )
     if failures < failures_allowed:
         return 0
     period = Window(max(1, slowdown), now)
-    if rate_hit(f"login-slot:{account}", window_seconds=period.seconds, now=now) > 1:
+    if rate_hit(_bucket("login-slot", username), window_seconds=period.seconds, now=now) > 1:
         return period.seconds_left
     return 0
 
 
 def login_failed(*, username: str) -> None:
     rate_hit(
-        f"login-fail:{_account(username)}", window_seconds=FAILURE_WINDOW_SECONDS, now=time.time()
+        _bucket("login-fail", username), window_seconds=FAILURE_WINDOW_SECONDS, now=time.time()
     )
 
 

@@ -123,3 +123,17 @@ def test_a_browser_that_signed_in_before_is_never_slowed_down(
     forged = Client()
     forged.cookies[login.DEVICE_COOKIE] = "rick"
     assert sign_in("rick", PASSWORD, "192.0.2.101", client=forged).status_code == 429
+
+
+def test_the_counters_do_not_hold_the_user_names_typed(workspace: Any, clock: FrozenClock) -> None:
+    from rapport.core.ratelimit import TABLE, _store
+
+    for n in range(6):
+        sign_in("Rick.Sanchez", "wrong guess", f"192.0.2.{n}")
+    buckets = [row[0] for row in _store()._execute(f"SELECT bucket FROM {TABLE}", ())]  # noqa: S608
+    login_buckets = [b for b in buckets if b.startswith("login-")]
+    # Then the failures and the slow-down slot were counted, under a hash of the account
+    assert {b.split(":")[0] for b in login_buckets} == {"login-fail", "login-slot"}
+    assert not [b for b in buckets if "rick" in b.casefold()]
+    # and the same account typed differently counts in the same bucket
+    assert login._bucket("login-fail", " RICK.sanchez ") in login_buckets
