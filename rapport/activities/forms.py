@@ -12,16 +12,6 @@ from rapport.activities.models import Priority, Recurrence
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-def add_service_errors(form: forms.Form, detail: str | dict[str, list[str]]) -> None:
-    if isinstance(detail, str):
-        form.add_error(None, detail)
-        return
-    for key, messages in detail.items():
-        field = key if key in form.fields else None
-        for message in messages:
-            form.add_error(field, message)
-
-
 class NoteForm(forms.Form):
     body = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000,
                            help_text="**bold**, *italic*, `code`, - lists, [links](https://…), @username to notify")  # fmt: skip

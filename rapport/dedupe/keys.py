@@ -21,9 +21,9 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from rapport.core.bulk import RowWriter, bulk_load
 from rapport.dedupe.models import Entity, MatchKey, MatchProfile
 from rapport.dedupe.profiles import Profile, default_region, person_profiles, to_record
-from rapport.people.demo import RowWriter, bulk_load
 from rapport_analytics.matching import RecordTable
 from rapport_analytics.matching.blocking import BLOCKING_KEYS, BlockingKey
 

@@ -2,13 +2,13 @@
 
 Forms only collect and shape input; the services validate and write. The
 services' ``ValidationFailed.detail`` (field → messages) is put back onto the
-form's fields with ``add_service_errors`` so errors show next to the input.
+form's fields with ``rapport.core.forms.add_service_errors`` so errors show next to the input.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -88,23 +88,6 @@ def _custom_for_service(value: Any) -> Any:
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
-
-
-def add_service_errors(form: forms.Form, detail: str | Mapping[str, Sequence[str]]) -> None:
-    """Show a service's validation messages on the matching form fields."""
-    if isinstance(detail, str):
-        form.add_error(None, detail)
-        return
-    for key, messages in detail.items():
-        name: str | None = key
-        if key.startswith("custom_fields."):
-            name = "cf_" + key.split(".", 1)[1]
-        elif key == "organizations":
-            name = "organization_0"
-        if name not in form.fields:
-            name = None
-        for message in messages:
-            form.add_error(name, message)
 
 
 class RecordForm(forms.Form):
@@ -191,6 +174,8 @@ ADDRESS_FIELDS = ("street", "city", "region", "postcode", "country")
 
 class PersonForm(RecordForm):
     entity = CustomFieldEntity.PERSON
+    # The service reports affiliation problems on "organizations"; the first row shows them.
+    service_error_fields = {"organizations": "organization_0"}
     honorific = forms.CharField(max_length=20, required=False)
     first_name = forms.CharField(max_length=100, required=False)
     middle_name = forms.CharField(max_length=100, required=False)

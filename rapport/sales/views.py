@@ -12,13 +12,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rapport.accounts.access import can_write
 from rapport.core.errors import ValidationFailed
 from rapport.core.params import page_number
-from rapport.people.selectors import capped_count, organization_detail, person_detail
-from rapport.people.views.common import (
+from rapport.core.web import (
     current_user,
     error_messages,
     render_page_or_fragment,
     translate_errors,
 )
+from rapport.people.selectors import capped_count, organization_detail, person_detail
 from rapport.sales.imports import CUSTOMER_KEYS, ImportReport, import_orders
 from rapport.sales.models import OrderStatus
 from rapport.sales.selectors import OrderFilter, customer_orders, order_list

@@ -13,7 +13,7 @@ from rapport.activities import notify
 from rapport.activities.forms import PreferenceForm
 from rapport.activities.ical import calendar_text, feed_token, user_for_token
 from rapport.activities.selectors import notification_detail, unread_count, user_notifications
-from rapport.people.views.common import current_user, safe_next, translate_errors
+from rapport.core.web import current_user, safe_next, translate_errors
 
 PAGE_LIMIT = 100
 

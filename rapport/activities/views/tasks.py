@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rapport.accounts.access import can_write
 from rapport.accounts.models import Role
 from rapport.activities import task_services
-from rapport.activities.forms import SnoozeForm, TaskForm, add_service_errors
+from rapport.activities.forms import SnoozeForm, TaskForm
 from rapport.activities.models import Task
 from rapport.activities.selectors import (
     TaskGroups,
@@ -26,7 +26,8 @@ from rapport.activities.selectors import (
     team_open_tasks,
 )
 from rapport.core.errors import PermissionDenied, ValidationFailed
-from rapport.people.views.common import current_user, error_messages, safe_next, translate_errors
+from rapport.core.forms import add_service_errors
+from rapport.core.web import current_user, error_messages, safe_next, translate_errors
 
 SNOOZE_CHOICES = [("1h", "1 hour"), ("3h", "3 hours"), ("1d", "Tomorrow"), ("7d", "Next week")]
 _SNOOZE = {"1h": timedelta(hours=1), "3h": timedelta(hours=3), "1d": timedelta(days=1), "7d": timedelta(days=7)}  # fmt: skip

@@ -14,13 +14,14 @@ from django.views.decorators.http import require_GET, require_POST
 from rapport.accounts.access import access_record, can_write
 from rapport.accounts.models import User
 from rapport.activities import services, task_services
-from rapport.activities.forms import CallForm, MeetingForm, NoteForm, TaskForm, add_service_errors
+from rapport.activities.forms import CallForm, MeetingForm, NoteForm, TaskForm
 from rapport.activities.selectors import activity_detail, assignable_users
 from rapport.activities.timeline import Cursor, kind_choices, timeline_page
 from rapport.core.errors import PermissionDenied, ValidationFailed
+from rapport.core.forms import add_service_errors
 from rapport.core.htmx import htmx_partial
+from rapport.core.web import current_user, safe_next, translate_errors
 from rapport.people.models import Organization, Person
-from rapport.people.views.common import current_user, safe_next, translate_errors
 
 PAGE_SIZE = 20
 FORMS: dict[str, type[forms.Form]] = {"note": NoteForm, "call": CallForm, "meeting": MeetingForm}

@@ -34,9 +34,9 @@ from rapport.campaigns.services.campaigns import (
 )
 from rapport.campaigns.services.templates import templates_usable
 from rapport.core.errors import PermissionDenied, StaleVersion, ValidationFailed
+from rapport.core.forms import add_service_errors
+from rapport.core.web import current_user, translate_errors
 from rapport.insights.selectors import segments_for
-from rapport.people.forms import add_service_errors
-from rapport.people.views.common import current_user, translate_errors
 
 RECIPIENTS_PER_PAGE = 50
 LIVE_BEFORE_START = timedelta(minutes=10)

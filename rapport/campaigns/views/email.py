@@ -16,11 +16,11 @@ from rapport.campaigns.services.inbound import ingest
 from rapport.campaigns.services.single import email_preview, email_queue
 from rapport.campaigns.services.templates import merge_field_groups, templates_usable
 from rapport.core.errors import ValidationFailed
+from rapport.core.forms import add_service_errors
 from rapport.core.htmx import htmx_partial
-from rapport.people.forms import add_service_errors
+from rapport.core.web import current_user, translate_errors
 from rapport.people.models import Person
 from rapport.people.selectors import person_detail
-from rapport.people.views.common import current_user, translate_errors
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 

@@ -25,9 +25,9 @@ from rapport.campaigns.services.templates import (
     template_update,
 )
 from rapport.core.errors import PermissionDenied, StaleVersion, ValidationFailed
-from rapport.people.forms import add_service_errors
+from rapport.core.forms import add_service_errors
+from rapport.core.web import current_user, translate_errors
 from rapport.people.selectors import ListFilter, person_list
-from rapport.people.views.common import current_user, translate_errors
 
 TEXT_PARTS = ("subject", "body_text", "body_html")
 

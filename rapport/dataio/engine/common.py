@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from rapport.accounts.access import assignable_owner_ok
 from rapport.accounts.models import User
+from rapport.core.bulk import RowWriter
 from rapport.core.text import strip_nul
 from rapport.dataio.cleaning import CleanRow
 from rapport.dataio.models import ImportIssue, ImportJob
-from rapport.people.demo import RowWriter
 from rapport.people.models import Tag
 from rapport.people.services import tags_get_or_create
 

@@ -8,8 +8,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase, St
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from rapport.core.web import View, current_user, translate_errors
 from rapport.dataio.exports.lists import csv_lines, export_queryset, xlsx_file
-from rapport.people.views.common import View, current_user, translate_errors
 
 ENTITIES = {"people": "person", "organisations": "organization"}
 

@@ -7,10 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rapport.core.web import current_user, translate_errors
 from rapport.dataio.gdpr import gdpr_person, may_use_gdpr_tools, person_erase, person_export
 from rapport.dataio.models import Erasure
 from rapport.people.selectors import person_detail
-from rapport.people.views.common import current_user, translate_errors
 
 CONFIRM_WORD = "ERASE"
 

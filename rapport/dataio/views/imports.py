@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rapport.accounts.access import can_write, require_writer
 from rapport.core.errors import ValidationFailed
+from rapport.core.web import current_user, error_messages, translate_errors
 from rapport.dataio.fields import KEYS, fields_for
 from rapport.dataio.models import Entity, ImportJob, JobStatus
 from rapport.dataio.services import (
@@ -23,7 +24,6 @@ from rapport.dataio.services import (
     import_preview,
     issues_csv,
 )
-from rapport.people.views.common import current_user, error_messages, translate_errors
 
 RECENT_JOBS = 20
 ISSUES_SHOWN = 50

@@ -12,12 +12,12 @@ from django.views.decorators.http import require_POST
 
 from rapport.accounts.models import User
 from rapport.core.params import id_or_none
+from rapport.core.web import current_user, translate_errors
 from rapport.dedupe.check import Scored, duplicates_of
 from rapport.dedupe.models import Entity
 from rapport.dedupe.orgcheck import organization_profile_from_data
 from rapport.dedupe.profiles import person_profile_from_data
 from rapport.dedupe.services import not_duplicate
-from rapport.people.views.common import current_user, translate_errors
 
 FORM_LIMIT = 3
 

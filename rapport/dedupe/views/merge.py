@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rapport.accounts.access import access_record
 from rapport.accounts.models import Team, User
 from rapport.core.errors import Conflict, NotFound
+from rapport.core.web import current_user, translate_errors
 from rapport.dedupe.merge import merge_undo, organization_merge, person_merge
 from rapport.dedupe.merge.fields import (
     DUPLICATE,
@@ -26,7 +27,6 @@ from rapport.dedupe.models import Entity, MergeRecord
 from rapport.dedupe.selectors import related_counts
 from rapport.dedupe.services import entity_model
 from rapport.people.models import Organization, Person
-from rapport.people.views.common import current_user, translate_errors
 
 
 def _shown(record: Any, group: FieldGroup) -> str:

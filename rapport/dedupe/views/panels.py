@@ -9,12 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from rapport.accounts.access import can_edit
+from rapport.core.web import current_user, translate_errors
 from rapport.dedupe.check import Scored, duplicates_of
 from rapport.dedupe.models import Entity, MergeRecord
 from rapport.dedupe.profiles import organization_profiles, person_profiles
 from rapport.dedupe.selectors import open_pairs_of
 from rapport.people.selectors import organization_detail, person_detail
-from rapport.people.views.common import current_user, translate_errors
 
 
 def _panel(

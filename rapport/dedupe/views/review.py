@@ -10,10 +10,10 @@ from django.views.decorators.http import require_POST
 
 from rapport.accounts.access import can_write
 from rapport.core.params import page_number
+from rapport.core.web import current_user, safe_next, translate_errors
 from rapport.dedupe.models import DuplicatePair, Entity, ReviewStatus
 from rapport.dedupe.selectors import clusters_for_review, last_scans, open_cluster_counts
 from rapport.dedupe.services import not_duplicate, scan_enqueue
-from rapport.people.views.common import current_user, safe_next, translate_errors
 
 
 def _entity(value: str | None) -> str:

@@ -16,13 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rapport.accounts.models import User
 from rapport.core.errors import ValidationFailed
+from rapport.core.web import current_user, error_messages, translate_errors
 from rapport.insights.models import Segment, SegmentEntity
 from rapport.insights.segments import OPERATOR_LABELS, describe_condition, fields_for
 from rapport.insights.selectors import apply_segment, segment_get, segment_records, segments_for
 from rapport.insights.services import can_recompute, segment_create, segment_delete, segment_update
 from rapport.people.models import Organization, Person
 from rapport.people.selectors import capped_count
-from rapport.people.views.common import current_user, error_messages, translate_errors
 
 LIST_URLS = {"person": "people:person_list", "organization": "people:organization_list"}
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rapport.accounts.access import can_edit
 from rapport.core.errors import ValidationFailed
+from rapport.core.web import current_user, error_messages, safe_next, translate_errors
 from rapport.insights import charts
 from rapport.insights.models import InsightsSettings, ModelRun, PurchaseModelChoice, StrategicKind
 from rapport.insights.portfolio import customer_value, latest_run, portfolio, recent_runs
@@ -22,7 +23,6 @@ from rapport.insights.services import (
     strategic_flag_set,
 )
 from rapport.people.selectors import organization_detail, person_detail
-from rapport.people.views.common import current_user, error_messages, safe_next, translate_errors
 
 ENTITIES = {"person", "organization"}
 

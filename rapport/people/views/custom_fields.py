@@ -9,14 +9,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rapport.accounts.access import require_admin
 from rapport.core.errors import ValidationFailed
+from rapport.core.forms import add_service_errors
+from rapport.core.web import current_user, translate_errors
 from rapport.people.custom_field_services import (
     custom_field_create,
     custom_field_delete,
     custom_field_update,
 )
-from rapport.people.forms import CustomFieldForm, add_service_errors
+from rapport.people.forms import CustomFieldForm
 from rapport.people.models import CustomFieldDefinition, CustomFieldEntity
-from rapport.people.views.common import current_user, translate_errors
 
 
 @translate_errors

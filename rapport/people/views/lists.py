@@ -19,6 +19,13 @@ from rapport.accounts.access import can_write
 from rapport.accounts.models import Team, User
 from rapport.core.errors import RapportError, ValidationFailed
 from rapport.core.params import id_or_none
+from rapport.core.web import (
+    current_user,
+    error_messages,
+    render_page_or_fragment,
+    safe_next,
+    translate_errors,
+)
 from rapport.people import bulk
 from rapport.people.custom_fields import definitions_for
 from rapport.people.forms import BulkActionForm, SavedViewForm, assignable_owners
@@ -38,13 +45,6 @@ from rapport.people.selectors import (
     person_list,
     saved_views_for,
     with_list_relations,
-)
-from rapport.people.views.common import (
-    current_user,
-    error_messages,
-    render_page_or_fragment,
-    safe_next,
-    translate_errors,
 )
 
 SORT_LABELS = {

@@ -15,10 +15,12 @@ from rapport.accounts.models import Team, User
 from rapport.core.audit import audit_history
 from rapport.core.errors import PermissionDenied, StaleVersion, ValidationFailed
 from rapport.core.extensions import panels_for
+from rapport.core.forms import add_service_errors
 from rapport.core.models import AuditEvent
+from rapport.core.web import current_user, translate_errors
 from rapport.people import services
 from rapport.people.custom_fields import definitions_for
-from rapport.people.forms import OrganizationForm, PersonForm, RecordForm, add_service_errors
+from rapport.people.forms import OrganizationForm, PersonForm, RecordForm
 from rapport.people.models import (
     ConsentStatus,
     CustomFieldDefinition,
@@ -38,7 +40,6 @@ from rapport.people.selectors import (
     person_detail,
     still_visible,
 )
-from rapport.people.views.common import current_user, translate_errors
 
 HISTORY_LIMIT = 100
 # Stored values shown the way the forms show them ("won_back" → "Won back").

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from rapport.core.web import current_user, render_page_or_fragment, translate_errors
 from rapport.people.selectors import ListFilter, organization_list, person_list
-from rapport.people.views.common import current_user, render_page_or_fragment, translate_errors
 
 RESULTS_PER_KIND = 8
 

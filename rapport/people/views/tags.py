@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from rapport.core.web import current_user, translate_errors
 from rapport.people.selectors import tag_names_seen_by
-from rapport.people.views.common import current_user, translate_errors
 
 
 @translate_errors

@@ -1,4 +1,4 @@
-"""What every page view shares: turning service errors into pages, fragments, redirects."""
+"""What every page view shares: the signed-in user, service errors turned into pages, fragments, redirects."""
 
 from __future__ import annotations
 
