@@ -6,6 +6,9 @@ class ActivitiesConfig(AppConfig):
     label = "activities"
 
     def ready(self) -> None:
+        from rapport.activities.indicators import register as register_indicators
+
+        register_indicators()
         from rapport.activities.timeline_sources import register_builtin_sources
         from rapport.core.extensions import register_nav, register_panel, register_topbar
 

@@ -6,6 +6,9 @@ class CampaignsConfig(AppConfig):
     label = "campaigns"
 
     def ready(self) -> None:
+        from rapport.campaigns.indicators import register as register_indicators
+
+        register_indicators()
         from rapport.core.extensions import register_nav, register_panel
 
         register_nav(label="Campaigns", url_name="campaigns:campaign_list", order=60,

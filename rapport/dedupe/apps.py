@@ -6,6 +6,9 @@ class DedupeConfig(AppConfig):
     label = "dedupe"
 
     def ready(self) -> None:
+        from rapport.dedupe.indicators import register as register_indicators
+
+        register_indicators()
         from rapport.core.extensions import register_nav, register_panel
 
         register_nav(label="Duplicates", url_name="dedupe:review", order=35, active_prefix="dedupe")

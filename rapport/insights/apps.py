@@ -6,6 +6,9 @@ class InsightsConfig(AppConfig):
     label = "insights"
 
     def ready(self) -> None:
+        from rapport.insights.indicators import register as register_indicators
+
+        register_indicators()
         from rapport.core.extensions import register_nav, register_panel
 
         register_nav(

@@ -6,6 +6,9 @@ class SalesConfig(AppConfig):
     label = "sales"
 
     def ready(self) -> None:
+        from rapport.sales.indicators import register as register_indicators
+
+        register_indicators()
         from rapport.core.extensions import register_nav, register_panel
 
         register_nav(label="Orders", url_name="sales:order_list", order=40, active_prefix="sales")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from rapport.playbooks.models_catalog import MODELS
+from rapport.core.indicators import indicators
+from rapport.playbooks.models_catalog import MODELS, indicator_keys_used
 
 
 def test_the_five_models_have_their_stable_keys_and_steps() -> None:
@@ -38,3 +39,17 @@ def test_step_keys_are_unique_within_a_model_and_every_step_is_explained() -> No
 )
 def test_every_feature_link_reverses(url_name: str) -> None:
     assert reverse(url_name).startswith("/")
+
+
+def test_the_models_name_every_registered_indicator_and_only_those() -> None:
+    assert indicator_keys_used() == {i.key for i in indicators()}
+
+
+def test_docs_give_every_indicator_its_definition_word_for_word() -> None:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    doc = (Path(settings.BASE_DIR) / "docs" / "indicators.md").read_text()
+    for found in indicators():
+        assert f"| `{found.key}` | {found.name} | {found.definition} |" in doc, found.key
