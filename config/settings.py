@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "rapport.activities",
     "rapport.campaigns",
     "rapport.playbooks",
+    "rapport.assessments",
     "rapport.api",
 ]
 

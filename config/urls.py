@@ -13,5 +13,6 @@ urlpatterns = [
     path("insights/", include("rapport.insights.urls")),
     path("activities/", include("rapport.activities.urls")),
     path("campaigns/", include("rapport.campaigns.urls")),
+    path("assessments/", include("rapport.assessments.urls")),
     path("", include("rapport.people.urls")),
 ]

@@ -15,6 +15,7 @@ from rapport.api.docs import VendoredSwagger, docs_access
 from rapport.api.errors import install_error_handlers
 from rapport.api.openapi import RapportAPI
 from rapport.api.parser import TextSafeParser
+from rapport.assessments.api import router as assessments_router
 from rapport.campaigns.api import router as campaigns_router
 from rapport.core.api import router as events_router
 from rapport.core.errors import NotFound
@@ -69,6 +70,7 @@ api.add_router("/", insights_router)
 api.add_router("/", activities_router)
 api.add_router("/", campaigns_router)
 api.add_router("/", events_router)
+api.add_router("/", assessments_router)
 
 # Registered last, so it only answers paths no router claimed: a JSON 404 rather than
 # Django's HTML page for a script that mistypes a URL.

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 MODELS = ("idic", "value_chain", "payne_frow", "qci", "gartner")
 
 QUESTIONS: dict[str, tuple[str, dict[str, str]]] = {
-    "market": ("Who are your customers?", {"b2c": "Consumers (B2C)", "b2b": "Businesses (B2B)", "both": "Both"}),
+    "market": (
+        "Who are your customers?",
+        {"b2c": "Consumers (B2C)", "b2b": "Businesses (B2B)", "both": "Both"},
+    ),
     "customers": (
         "How many customers do you have?",
         {"small": "Fewer than 1,000", "medium": "1,000 to 100,000", "large": "More than 100,000"},
@@ -23,7 +26,10 @@ QUESTIONS: dict[str, tuple[str, dict[str, str]]] = {
     ),
     "buying": (
         "How do customers buy?",
-        {"repeat": "Again and again (shop, subscription)", "project": "Occasional large projects or contracts"},
+        {
+            "repeat": "Again and again (shop, subscription)",
+            "project": "Occasional large projects or contracts",
+        },
     ),
     "goal": (
         "What matters most this year?",
@@ -39,23 +45,57 @@ QUESTIONS: dict[str, tuple[str, dict[str, str]]] = {
 
 # (question, answer) -> [(model, points, reason)]
 RULES: dict[tuple[str, str], list[tuple[str, int, str]]] = {
-    ("market", "b2c"): [("idic", 2, "IDIC suits many individual customers whose value differs widely.")],
-    ("market", "b2b"): [
-        ("value_chain", 2, "The value chain's network development and portfolio analysis fit business accounts."),
-        ("payne_frow", 1, "Payne & Frow's strategy process fits account planning with few, large customers."),
+    ("market", "b2c"): [
+        ("idic", 2, "IDIC suits many individual customers whose value differs widely.")
     ],
-    ("market", "both"): [("value_chain", 1, "The value chain covers both consumer and partner relationships.")],
-    ("customers", "small"): [("payne_frow", 1, "With few customers, strategy and objectives matter more than scoring.")],
-    ("customers", "medium"): [("idic", 1, "At thousands of customers, scoring and segments start to pay off.")],
+    ("market", "b2b"): [
+        (
+            "value_chain",
+            2,
+            "The value chain's network development and portfolio analysis fit business accounts.",
+        ),
+        (
+            "payne_frow",
+            1,
+            "Payne & Frow's strategy process fits account planning with few, large customers.",
+        ),
+    ],
+    ("market", "both"): [
+        ("value_chain", 1, "The value chain covers both consumer and partner relationships.")
+    ],
+    ("customers", "small"): [
+        ("payne_frow", 1, "With few customers, strategy and objectives matter more than scoring.")
+    ],
+    ("customers", "medium"): [
+        ("idic", 1, "At thousands of customers, scoring and segments start to pay off.")
+    ],
     ("customers", "large"): [
-        ("idic", 2, "At this size only data can tell customers apart: IDIC's Differentiate step does it."),
-        ("qci", 1, "QCI's acquisition, penetration, retention and win-back suit large customer bases."),
+        (
+            "idic",
+            2,
+            "At this size only data can tell customers apart: IDIC's Differentiate step does it.",
+        ),
+        (
+            "qci",
+            1,
+            "QCI's acquisition, penetration, retention and win-back suit large customer bases.",
+        ),
     ],
     ("team", "solo"): [("idic", 1, "IDIC's four steps are simple enough for a small team to run.")],
-    ("team", "team"): [("qci", 1, "QCI names owners for each component, which a team of this size needs.")],
+    ("team", "team"): [
+        ("qci", 1, "QCI names owners for each component, which a team of this size needs.")
+    ],
     ("team", "org"): [
-        ("gartner", 2, "Gartner's competencies cover the collaboration and vision a large organisation needs."),
-        ("payne_frow", 1, "Payne & Frow's change and project management elements help large roll-outs."),
+        (
+            "gartner",
+            2,
+            "Gartner's competencies cover the collaboration and vision a large organisation needs.",
+        ),
+        (
+            "payne_frow",
+            1,
+            "Payne & Frow's change and project management elements help large roll-outs.",
+        ),
     ],
     ("buying", "repeat"): [
         ("idic", 2, "Repeat buyers leave the order history IDIC's value scoring needs."),
@@ -73,7 +113,11 @@ RULES: dict[tuple[str, str], list[tuple[str, int, str]]] = {
     ("goal", "win"): [("qci", 2, "QCI's acquisition activity measures new customers won.")],
     ("goal", "align"): [
         ("gartner", 2, "Gartner's competencies start from vision, strategy and collaboration."),
-        ("payne_frow", 1, "Payne & Frow's multichannel integration gives every team the same view."),
+        (
+            "payne_frow",
+            1,
+            "Payne & Frow's multichannel integration gives every team the same view.",
+        ),
     ],
     ("goal", "measure"): [
         ("payne_frow", 2, "Payne & Frow's performance assessment is about KPIs against goals."),

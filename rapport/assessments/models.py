@@ -50,6 +50,9 @@ class AssessmentAnswer(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.statement_key}: {self.score}"
+
 
 class ModelQuestionnaire(models.Model):
     """One filling-in of "which model fits us?", kept with the advice it got."""
@@ -63,3 +66,6 @@ class ModelQuestionnaire(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Questionnaire {self.created_at:%Y-%m-%d}: {self.recommended}"

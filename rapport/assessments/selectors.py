@@ -70,7 +70,7 @@ def feature_labels() -> dict[str, str]:
     for value in vars(models_catalog).values():
         if isinstance(value, models_catalog.Feature):
             found[value.url_name] = value.label
-    found.setdefault("playbooks:home", "Playbook")
+    found.setdefault("playbooks:playbook", "Playbook")
     return found
 
 
@@ -141,6 +141,7 @@ def assessment_results(*, user: User, assessment: Assessment) -> AssessmentResul
         by_key[row.statement_key].append(row)
         respondents.add(row.respondent_id)
     results: dict[str, StatementResult] = {}
+    found = statement_evidence(user=user, keys=[k for s in STATEMENTS for k in s.indicators])
     for statement in STATEMENTS:
         answers = by_key.get(statement.key, [])
         result = StatementResult(statement)
@@ -153,7 +154,7 @@ def assessment_results(*, user: User, assessment: Assessment) -> AssessmentResul
                 result.low, result.high = min(scores), max(scores)
                 result.scores = [(a.respondent.get_username(), a.score) for a in answers]
         result.links = statement_links(statement)
-        result.evidence = [evidence(user=user, key=key) for key in statement.indicators]
+        result.evidence = [found[k] for k in statement.indicators if k in found]
         results[statement.key] = result
     frameworks = []
     for key, name in FRAMEWORKS.items():
@@ -166,7 +167,9 @@ def assessment_results(*, user: User, assessment: Assessment) -> AssessmentResul
     return AssessmentResults(assessment, len(respondents), frameworks, shows_spread)
 
 
-def assessment_history(*, user: User, limit: int = 12) -> list[tuple[Assessment, dict[str, float | None]]]:
+def assessment_history(
+    *, user: User, limit: int = 12
+) -> list[tuple[Assessment, dict[str, float | None]]]:
     """The latest rounds, oldest first, each with its mean score per framework (progress over time)."""
     rounds = list(assessment_list(user=user)[:limit])[::-1]
     means: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
@@ -239,18 +242,10 @@ def radar(values: list[tuple[str, float | None, float | None]], *, size: int = 3
     )
 
 
-def evidence(*, user: User, key: str) -> Evidence:
-    """An indicator's latest value for this viewer, shown beside a self-score."""
-    from rapport.core.indicators import indicator
+def statement_evidence(*, user: User, keys: list[str]) -> dict[str, Evidence]:
+    """The indicators' latest values for this viewer (from the snapshots where the viewer
+    may read them, so the page never scans the data), shown beside the self-scores."""
+    from rapport.playbooks.selectors import default_scope, indicator_states
 
-    found = indicator(key)
-    if found is None:
-        return Evidence(key, key, None, "")
-    return Evidence(key, found.name, indicator_value_for(user=user, key=key), found.unit)
-
-
-def indicator_value_for(*, user: User, key: str) -> float | None:
-    from rapport.core.indicators import Scope, indicator
-
-    found = indicator(key)
-    return None if found is None else found.compute(Scope("workspace", None, user)).value
+    states = indicator_states(keys, default_scope(user))
+    return {key: Evidence(key, st.indicator.name, st.value, st.indicator.unit) for key, st in states.items()}

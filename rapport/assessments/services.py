@@ -63,7 +63,9 @@ def _score(raw: Any) -> int | None:
     return int(text) if text in {"1", "2", "3", "4", "5"} else None
 
 
-def _clean_scores(scores: Mapping[str, Any], notes: Mapping[str, str]) -> dict[str, tuple[int, str]]:
+def _clean_scores(
+    scores: Mapping[str, Any], notes: Mapping[str, str]
+) -> dict[str, tuple[int, str]]:
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, tuple[int, str]] = {}
     for key, raw in scores.items():
@@ -119,7 +121,9 @@ def assessment_answer(
 
 
 @transaction.atomic
-def model_questionnaire_submit(*, actor: User, answers: Mapping[str, str]) -> tuple[ModelQuestionnaire, Recommendation]:
+def model_questionnaire_submit(
+    *, actor: User, answers: Mapping[str, str]
+) -> tuple[ModelQuestionnaire, Recommendation]:
     """Recommend a CRM model for these answers and keep the answers with the advice."""
     require_writer(actor)
     clean = {k: str(v) for k, v in answers.items() if isinstance(v, str)}
@@ -127,5 +131,7 @@ def model_questionnaire_submit(*, actor: User, answers: Mapping[str, str]) -> tu
         advice = recommend(clean)
     except InvalidAnswers as exc:
         raise ValidationFailed({k: [v] for k, v in exc.errors.items()}) from exc
-    row = ModelQuestionnaire.objects.create(answered_by=actor, answers=clean, recommended=advice.model)
+    row = ModelQuestionnaire.objects.create(
+        answered_by=actor, answers=clean, recommended=advice.model
+    )
     return row, advice

@@ -22,7 +22,6 @@ from rapport.core.errors import ValidationFailed
 from rapport.core.web import current_user, error_messages, translate_errors
 from rapport.playbooks.models import PlaybookSettings
 from rapport.playbooks.models_catalog import MODELS
-from rapport.playbooks.services import playbook_settings_update
 
 LEVELS = ("1 · Absent", "2 · Starting", "3 · Defined", "4 · Managed", "5 · Optimised")
 
@@ -84,9 +83,15 @@ def assessment_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationFailed as exc:
             if isinstance(exc.detail, dict):
                 field_errors = exc.detail
-            errors = ["Some answers could not be saved; see below."] if field_errors else error_messages(exc)
+            errors = (
+                ["Some answers could not be saved; see below."]
+                if field_errors
+                else error_messages(exc)
+            )
         else:
-            messages.success(request, f"Saved: you have answered {count} of {len(STATEMENTS)} statements.")
+            messages.success(
+                request, f"Saved: you have answered {count} of {len(STATEMENTS)} statements."
+            )
             return redirect("assessments:detail", pk=assessment.pk)
     mine = selectors.my_answers(user=user, assessment=assessment)
     sections = []
@@ -94,15 +99,27 @@ def assessment_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
         rows = []
         for statement in (s for s in STATEMENTS if s.framework == key):
             answer = mine.get(statement.key)
-            chosen = request.POST.get(f"score-{statement.key}") if request.method == "POST" else (
-                str(answer.score) if answer else "")
-            note = request.POST.get(f"note-{statement.key}", "") if request.method == "POST" else (
-                answer.note if answer else "")
-            rows.append({
-                "statement": statement, "chosen": chosen, "note": note,
-                "levels": [(str(i + 1), LEVELS[i], text) for i, text in enumerate(statement.levels)],
-                "errors": field_errors.get(statement.key, []),
-            })
+            chosen = (
+                request.POST.get(f"score-{statement.key}")
+                if request.method == "POST"
+                else (str(answer.score) if answer else "")
+            )
+            note = (
+                request.POST.get(f"note-{statement.key}", "")
+                if request.method == "POST"
+                else (answer.note if answer else "")
+            )
+            rows.append(
+                {
+                    "statement": statement,
+                    "chosen": chosen,
+                    "note": note,
+                    "levels": [
+                        (str(i + 1), LEVELS[i], text) for i, text in enumerate(statement.levels)
+                    ],
+                    "errors": field_errors.get(statement.key, []),
+                }
+            )
         sections.append((name, rows))
     context = {
         "assessment": assessment,
@@ -119,7 +136,9 @@ def assessment_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     assessment = selectors.assessment_get(user=user, pk=pk)
     assessment_close(actor=user, assessment=assessment)
-    messages.success(request, f"Closed “{assessment.title}”: it stays here to compare with the next one.")
+    messages.success(
+        request, f"Closed “{assessment.title}”: it stays here to compare with the next one."
+    )
     return redirect("assessments:detail", pk=assessment.pk)
 
 
@@ -146,19 +165,23 @@ def model_chooser_view(request: HttpRequest) -> HttpResponse:
         "is_admin": user.is_admin,
         "recent": list(selectors.questionnaires(user=user)),
     }
-    return render(request, "assessments/choose_model.html", context, status=422 if field_errors else 200)
+    return render(
+        request, "assessments/choose_model.html", context, status=422 if field_errors else 200
+    )
 
 
 @translate_errors
 @require_POST
 def model_use_view(request: HttpRequest) -> HttpResponse:
     """An admin takes the advice: the model becomes the playbook's primary model."""
+    from rapport.playbooks.services import playbook_settings_update
+
     user = current_user(request)
     key = request.POST.get("primary_model", "")
     current = PlaybookSettings.current()
     playbook_settings_update(actor=user, primary_model=key, profile_fields=current.profile_fields)
     messages.success(request, f"The playbook now follows {MODELS[key].name}.")
-    return redirect("playbooks:home")
+    return redirect("playbooks:playbook")
 
 
 def _model_names() -> dict[str, str]:
