@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "rapport.campaigns",
     "rapport.playbooks",
     "rapport.assessments",
+    "rapport.objectives",
     "rapport.api",
 ]
 

@@ -22,7 +22,9 @@ from rapport.core.errors import NotFound
 from rapport.dataio.api import router as dataio_router
 from rapport.dedupe.api import router as dedupe_router
 from rapport.insights.api import router as insights_router
+from rapport.objectives.api import router as objectives_router
 from rapport.people.api import custom_fields_router, organizations_router, people_router
+from rapport.playbooks.api import router as playbooks_router
 from rapport.sales.api import router as sales_router
 
 DESCRIPTION = """\
@@ -70,7 +72,9 @@ api.add_router("/", insights_router)
 api.add_router("/", activities_router)
 api.add_router("/", campaigns_router)
 api.add_router("/", events_router)
+api.add_router("/", playbooks_router)
 api.add_router("/", assessments_router)
+api.add_router("/", objectives_router)
 
 # Registered last, so it only answers paths no router claimed: a JSON 404 rather than
 # Django's HTML page for a script that mistypes a URL.

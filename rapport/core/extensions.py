@@ -24,6 +24,7 @@ class NavItem:
     # url names (without namespace) that mark this item as the current page
     active_prefix: str
     admin_only: bool = False
+    managers_only: bool = False  # admins and managers
 
 
 @dataclass(frozen=True)
@@ -41,12 +42,17 @@ _TOPBAR: list[tuple[int, str]] = []
 
 
 def register_nav(
-    *, label: str, url_name: str, order: int, active_prefix: str = "", admin_only: bool = False
+    *,
+    label: str,
+    url_name: str,
+    order: int,
+    active_prefix: str = "",
+    admin_only: bool = False,
+    managers_only: bool = False,
 ) -> None:
     if not any(item.url_name == url_name for item in _NAV):
-        _NAV.append(
-            NavItem(label, url_name, order, active_prefix or url_name.split(":")[0], admin_only)
-        )
+        prefix = active_prefix or url_name.split(":")[0]
+        _NAV.append(NavItem(label, url_name, order, prefix, admin_only, managers_only))
         _NAV.sort(key=lambda item: item.order)
 
 

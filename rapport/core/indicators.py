@@ -138,3 +138,31 @@ def indicators() -> list[Indicator]:
 def share(part: int, whole: int) -> Reading:
     """``part / whole``, or no value when there is nothing to divide."""
     return Reading(part / whole if whole else None)
+
+
+def parse_scope(text: str, *, viewer: User | None) -> Scope:
+    """``workspace`` (or empty), ``team:<id>`` or ``owner:<id>``, as in page and API
+    parameters; the viewer's visibility always applies on top."""
+    from rapport.core.errors import ValidationFailed
+
+    text = (text or "workspace").strip()
+    if text == "workspace":
+        return Scope(viewer=viewer)
+    kind, _, raw_id = text.partition(":")
+    if kind not in ("team", "owner") or not raw_id.isdigit() or len(raw_id) > 18:
+        raise ValidationFailed({"scope": ["Use “workspace”, “team:<id>” or “owner:<id>”."]})
+    return Scope(kind, int(raw_id), viewer)  # type: ignore[arg-type]  # kind checked above
+
+
+def scope_param(scope: Scope) -> str:
+    return "workspace" if scope.kind == "workspace" else f"{scope.kind}:{scope.id}"
+
+
+def drilldown_people(key: str, scope: Scope) -> QuerySet[Person]:
+    """The people behind indicator ``key`` in ``scope`` (the people list's ``?indicator=``)."""
+    from rapport.core.errors import ValidationFailed
+
+    found = indicator(key)
+    if found is None or found.drilldown is None:
+        raise ValidationFailed({"indicator": ["No such indicator, or it has no list of people."]})
+    return found.drilldown(scope)

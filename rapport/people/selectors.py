@@ -76,6 +76,8 @@ class ListFilter:
     sort: str = "-updated"
     custom: dict[str, str] = field(default_factory=dict)
     segment: str = ""  # a rapport.insights Segment id
+    indicator: str = ""  # an indicator key: the people behind its number
+    scope: str = ""  # the indicator's scope: workspace, team:<id> or owner:<id>
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> ListFilter:
@@ -94,6 +96,8 @@ class ListFilter:
             sort=str(get("sort", "") or "-updated"),
             custom=custom,
             segment=str(get("segment", "") or ""),
+            indicator=str(get("indicator", "") or "")[:80],
+            scope=str(get("scope", "") or "")[:40],
         )
 
 
@@ -128,9 +132,20 @@ def _apply_common(qs: QuerySet[Any], flt: ListFilter, user: User, entity: str) -
         from rapport.insights.selectors import segment_filter
 
         qs = segment_filter(qs, user=user, segment_id=flt.segment)
+    if flt.indicator:
+        qs = _behind_indicator(qs, flt, user)
     if flt.q:
         qs = apply_search(qs, flt.q)
     return qs
+
+
+def _behind_indicator(qs: QuerySet[Any], flt: ListFilter, user: User) -> QuerySet[Any]:
+    from rapport.core.indicators import drilldown_people, parse_scope
+
+    if qs.model is not Person:
+        raise ValidationFailed({"indicator": ["Indicator lists are lists of people."]})
+    people = drilldown_people(flt.indicator, parse_scope(flt.scope, viewer=user))
+    return qs.filter(pk__in=people.values("pk"))
 
 
 def _visible(qs: QuerySet[Any], user: User) -> QuerySet[Any]:

@@ -9,3 +9,6 @@ class PlaybooksConfig(AppConfig):
         from rapport.playbooks.indicators import register as register_indicators
 
         register_indicators()
+        from rapport.core.extensions import register_nav
+
+        register_nav(label="Playbook", url_name="playbooks:playbook", order=5, managers_only=True)

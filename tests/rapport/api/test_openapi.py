@@ -41,6 +41,9 @@ def test_every_resource_is_in_the_schema(schema: dict[str, Any]) -> None:
         "/api/v1/users/{user_id}": {"get"},
         "/api/v1/teams": {"get"},
         "/api/v1/teams/{team_id}": {"get"},
+        "/api/v1/models": {"get"},
+        "/api/v1/models/{model_key}": {"get"},
+        "/api/v1/indicators/{indicator_key}/people": {"get"},
     }
     for path, methods in expected.items():
         assert path in paths, path

@@ -1,0 +1,64 @@
+"""Pages: the playbook (a model's steps with live indicators) and its settings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from rapport.core.errors import ValidationFailed
+from rapport.core.indicators import parse_scope, scope_param
+from rapport.people.views.common import current_user, error_messages, translate_errors
+from rapport.playbooks.models import PROFILE_FIELDS, PlaybookSettings
+from rapport.playbooks.models_catalog import MODELS
+from rapport.playbooks.selectors import (
+    default_scope,
+    model_get,
+    playbook,
+    primary_model,
+    scope_choices,
+)
+from rapport.playbooks.services import playbook_settings_update
+
+
+@translate_errors
+@require_GET
+def playbook_view(request: HttpRequest, model_key: str = "") -> HttpResponse:
+    user = current_user(request)
+    model = model_get(model_key) if model_key else primary_model()
+    raw_scope = request.GET.get("scope", "")
+    scope = parse_scope(raw_scope, viewer=user) if raw_scope else default_scope(user)
+    return render(request, "playbooks/playbook.html", {
+        "playbook": playbook(model=model, scope=scope),
+        "models": list(MODELS.values()),
+        "primary_key": PlaybookSettings.current().primary_model,
+        "scope_value": scope_param(scope),
+        "scopes": [(scope_param(s), label) for s, label in scope_choices(user)],
+    })  # fmt: skip
+
+
+@translate_errors
+@require_http_methods(["GET", "POST"])
+def settings_view(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    if not user.is_admin:
+        raise DjangoPermissionDenied("Only an admin can change the playbook settings.")
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            playbook_settings_update(
+                actor=user,
+                primary_model=request.POST.get("primary_model", ""),
+                profile_fields=request.POST.getlist("profile_fields"),
+            )
+        except ValidationFailed as exc:
+            errors = error_messages(exc)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("playbooks:settings")
+    return render(request, "playbooks/settings.html", {
+        "settings": PlaybookSettings.current(), "models": list(MODELS.values()),
+        "fields": list(PROFILE_FIELDS.items()), "errors": errors,
+    }, status=422 if errors else 200)  # fmt: skip
