@@ -1,4 +1,4 @@
-"""/assessments: the maturity statements, rounds, their results, my answers; /models/recommend."""
+"""/assessments: the maturity statements, rounds, their results, my answers, and which model fits."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pydantic import ConfigDict
 
 from rapport.api.auth import current_user
 from rapport.api.schemas import ErrorOut
-from rapport.api.types import DbId
+from rapport.api.types import QueryId
 from rapport.assessments import selectors
 from rapport.assessments.catalog import STATEMENTS
 from rapport.assessments.services import (
@@ -141,9 +141,21 @@ def create_assessment(
     return Status(201, _out(assessment))
 
 
+# Before the {assessment_id} routes, which would otherwise take this path.
+@router.post("/assessments/model-recommendation", response={200: RecommendationOut, **ERRORS},
+             summary="Which CRM model fits these answers")  # fmt: skip
+def recommend_model(request: HttpRequest, payload: QuestionnaireIn) -> dict[str, object]:
+    """Answers: market b2c|b2b|both; customers small|medium|large; team solo|team|org;
+    buying repeat|project; goal know|keep|win|align|measure. The answers are kept."""
+    _, advice = model_questionnaire_submit(
+        actor=current_user(request), answers=payload.model_dump()
+    )
+    return {"model": advice.model, "scores": advice.scores, "reasons": advice.reasons}
+
+
 @router.get("/assessments/{assessment_id}", response={200: AssessmentResultsOut, **ERRORS},
             summary="An assessment's results")  # fmt: skip
-def get_assessment(request: HttpRequest, assessment_id: DbId) -> dict[str, object]:
+def get_assessment(request: HttpRequest, assessment_id: QueryId) -> dict[str, object]:
     user = current_user(request)
     assessment = selectors.assessment_get(user=user, pk=assessment_id)
     results = selectors.assessment_results(user=user, assessment=assessment)
@@ -162,7 +174,7 @@ def get_assessment(request: HttpRequest, assessment_id: DbId) -> dict[str, objec
 
 @router.put("/assessments/{assessment_id}/answers", response={200: AnswersOut, **ERRORS},
             summary="Save my answers")  # fmt: skip
-def put_answers(request: HttpRequest, assessment_id: DbId, payload: AnswersIn) -> dict[str, int]:
+def put_answers(request: HttpRequest, assessment_id: QueryId, payload: AnswersIn) -> dict[str, int]:
     """Your scores for some or all statements; a statement sent again replaces your score."""
     user = current_user(request)
     assessment = selectors.assessment_get(user=user, pk=assessment_id)
@@ -174,18 +186,7 @@ def put_answers(request: HttpRequest, assessment_id: DbId, payload: AnswersIn) -
 
 @router.post("/assessments/{assessment_id}/close", response={200: AssessmentOut, **ERRORS},
              summary="Close an assessment round")  # fmt: skip
-def close_assessment(request: HttpRequest, assessment_id: DbId) -> dict[str, object]:
+def close_assessment(request: HttpRequest, assessment_id: QueryId) -> dict[str, object]:
     user = current_user(request)
     assessment = selectors.assessment_get(user=user, pk=assessment_id)
     return _out(assessment_close(actor=user, assessment=assessment))
-
-
-@router.post("/models/recommend", response={200: RecommendationOut, **ERRORS},
-             summary="Which CRM model fits these answers")  # fmt: skip
-def recommend_model(request: HttpRequest, payload: QuestionnaireIn) -> dict[str, object]:
-    """Answers: market b2c|b2b|both; customers small|medium|large; team solo|team|org;
-    buying repeat|project; goal know|keep|win|align|measure. The answers are kept."""
-    _, advice = model_questionnaire_submit(
-        actor=current_user(request), answers=payload.model_dump()
-    )
-    return {"model": advice.model, "scores": advice.scores, "reasons": advice.reasons}

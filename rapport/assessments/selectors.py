@@ -248,4 +248,7 @@ def statement_evidence(*, user: User, keys: list[str]) -> dict[str, Evidence]:
     from rapport.playbooks.selectors import default_scope, indicator_states
 
     states = indicator_states(keys, default_scope(user))
-    return {key: Evidence(key, st.indicator.name, st.value, st.indicator.unit) for key, st in states.items()}
+    return {
+        key: Evidence(key, st.indicator.name, st.value, st.indicator.unit)
+        for key, st in states.items()
+    }

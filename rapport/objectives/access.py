@@ -1,8 +1,8 @@
 """Who may see and set objectives: the rules in one place.
 
 An objective's numbers are the indicator's over its scope, so a user sees an
-objective when they may read that scope's snapshots (``Scope.sees_everything_in_it``)
-or when they own it. Setting one follows who answers for the scope: the workspace's
+objective when they may read that scope's snapshots (``Scope.sees_everything_in_it``),
+when they answer for the scope, or when they own it. Setting one follows who answers for the scope: the workspace's
 are the admin's; a team's, its manager's (and the admin's); an owner's, that user's,
 their team manager's and the admin's.
 """
@@ -21,10 +21,13 @@ def objective_scope(kind: str, scope_id: int, viewer: User | None) -> Scope:
 
 
 def can_see_objective(user: User, objective: object) -> bool:
+    """Its owner, those who may read its scope's snapshots, and those who answer for the
+    scope (a rep's manager follows the rep's objectives, whose numbers cover all the rep's
+    records, including any filed under another team)."""
     if getattr(objective, "owner_id", None) == user.pk:
         return True
     scope = objective_scope(objective.scope_kind, objective.scope_id, user)  # type: ignore[attr-defined]
-    return scope.sees_everything_in_it()
+    return scope.sees_everything_in_it() or can_set_objective_for(user, scope)
 
 
 def can_set_objective_for(user: User, scope: Scope) -> bool:
@@ -40,5 +43,5 @@ def can_set_objective_for(user: User, scope: Scope) -> bool:
         return True
     if user.role != Role.MANAGER:
         return False
-    owner = User.objects.filter(pk=scope.id).first()
+    owner = User.objects.filter(pk=scope.id or 0).first()
     return owner is not None and bool(owner.team_ids & user.team_ids)

@@ -13,7 +13,7 @@ from rapport.accounts.models import User
 from rapport.api.auth import current_user
 from rapport.api.concurrency import expected_version
 from rapport.api.schemas import ErrorOut
-from rapport.api.types import DbId
+from rapport.api.types import DbId, QueryId
 from rapport.core.errors import ValidationFailed
 from rapport.objectives import selectors
 from rapport.objectives.selectors import ObjectiveRow
@@ -92,7 +92,10 @@ def _owner(owner_id: int | None) -> User | None:
 
 def _detail(request: HttpRequest, pk: int) -> dict[str, Any]:
     detail = selectors.objective_detail(user=current_user(request), pk=pk)
-    return {**_out(detail.row), "history": [{"day": p.day, "value": p.value} for p in detail.points]}
+    return {
+        **_out(detail.row),
+        "history": [{"day": p.day, "value": p.value} for p in detail.points],
+    }
 
 
 @router.get("/objectives", response={200: list[ObjectiveOut], **ERRORS}, summary="List objectives")
@@ -101,8 +104,12 @@ def list_objectives(request: HttpRequest) -> list[dict[str, Any]]:
     return [_out(row) for row in selectors.objective_list(user=current_user(request))]
 
 
-@router.post("/objectives", response={201: ObjectiveDetailOut, **WRITE_ERRORS}, summary="Set an objective")
-def create_objective(request: HttpRequest, payload: ObjectiveIn, response: HttpResponse) -> Status[dict[str, Any]]:
+@router.post(
+    "/objectives", response={201: ObjectiveDetailOut, **WRITE_ERRORS}, summary="Set an objective"
+)
+def create_objective(
+    request: HttpRequest, payload: ObjectiveIn, response: HttpResponse
+) -> Status[dict[str, Any]]:
     data = payload.model_dump()
     data["owner"] = _owner(data.pop("owner_id"))
     objective = objective_create(actor=current_user(request), data=data)
@@ -110,26 +117,41 @@ def create_objective(request: HttpRequest, payload: ObjectiveIn, response: HttpR
     return Status(201, _detail(request, objective.pk))
 
 
-@router.get("/objectives/{objective_id}", response={200: ObjectiveDetailOut, **ERRORS}, summary="Get an objective")
-def get_objective(request: HttpRequest, objective_id: DbId) -> dict[str, Any]:
+@router.get(
+    "/objectives/{objective_id}",
+    response={200: ObjectiveDetailOut, **ERRORS},
+    summary="Get an objective",
+)
+def get_objective(request: HttpRequest, objective_id: QueryId) -> dict[str, Any]:
     return _detail(request, objective_id)
 
 
 @router.patch("/objectives/{objective_id}", response={200: ObjectiveDetailOut, **WRITE_ERRORS},
               summary="Change an objective")  # fmt: skip
-def update_objective(request: HttpRequest, objective_id: DbId, payload: ObjectivePatch) -> dict[str, Any]:
+def update_objective(
+    request: HttpRequest, objective_id: QueryId, payload: ObjectivePatch
+) -> dict[str, Any]:
     """Send only what changes; the baseline, indicator and scope stay. Honours `If-Match: <version>`."""
     user = current_user(request)
     objective = selectors.objective_get(user=user, pk=objective_id)
     data = payload.model_dump(exclude_unset=True)
     if "owner_id" in data:
         data["owner"] = _owner(data.pop("owner_id")) or objective.owner
-    objective_update(actor=user, objective=objective, data=data, expected_version=expected_version(request, objective))
+    objective_update(
+        actor=user,
+        objective=objective,
+        data=data,
+        expected_version=expected_version(request, objective),
+    )
     return _detail(request, objective_id)
 
 
-@router.delete("/objectives/{objective_id}", response={204: None, **WRITE_ERRORS}, summary="Remove an objective")
-def delete_objective(request: HttpRequest, objective_id: DbId) -> Status[None]:
+@router.delete(
+    "/objectives/{objective_id}",
+    response={204: None, **WRITE_ERRORS},
+    summary="Remove an objective",
+)
+def delete_objective(request: HttpRequest, objective_id: QueryId) -> Status[None]:
     user = current_user(request)
     objective_delete(actor=user, objective=selectors.objective_get(user=user, pk=objective_id))
     return Status(204, None)

@@ -39,7 +39,11 @@ class Objective(models.Model):
 
     class Meta:
         ordering = ["deadline", "id"]
-        indexes = [models.Index(fields=["indicator", "scope_kind", "scope_id"], name="objective_series_idx")]
+        indexes = [
+            models.Index(
+                fields=["indicator", "scope_kind", "scope_id"], name="objective_series_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

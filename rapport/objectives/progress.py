@@ -15,10 +15,12 @@ def series(objective: Objective, *, today: dt.date) -> list[Point]:
         indicator=objective.indicator, scope_kind=objective.scope_kind, scope_id=objective.scope_id,
         day__gte=objective.start, day__lte=today, value__isnull=False,
     ).order_by("day").values_list("day", "value")  # fmt: skip
-    return [Point(day, value) for day, value in rows]
+    return [Point(day, value) for day, value in rows if value is not None]
 
 
-def progress_of(objective: Objective, *, today: dt.date, points: list[Point] | None = None) -> ObjectiveProgress:
+def progress_of(
+    objective: Objective, *, today: dt.date, points: list[Point] | None = None
+) -> ObjectiveProgress:
     found = indicator(objective.indicator)
     higher = found is None or found.better == "higher"
     return objective_progress(

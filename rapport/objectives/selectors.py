@@ -46,7 +46,9 @@ def scope_label(kind: str, scope_id: int) -> str:
     return f"{owner.get_username()}'s records" if owner else "A removed user's records"
 
 
-def _row(user: User, objective: Objective, today: dt.date, points: list[Point] | None = None) -> ObjectiveRow:
+def _row(
+    user: User, objective: Objective, today: dt.date, points: list[Point] | None = None
+) -> ObjectiveRow:
     scope = objective_scope(objective.scope_kind, objective.scope_id, user)
     return ObjectiveRow(
         objective=objective,
@@ -86,7 +88,9 @@ def objective_detail(*, user: User, pk: int) -> ObjectiveDetail:
     return ObjectiveDetail(row, points, chart(objective, points, row.progress))
 
 
-def objectives_by_step(rows: list[ObjectiveRow], model: CrmModel) -> list[tuple[str, list[ObjectiveRow]]]:
+def objectives_by_step(
+    rows: list[ObjectiveRow], model: CrmModel
+) -> list[tuple[str, list[ObjectiveRow]]]:
     """Rows listed under each step of the model that measures their indicator; the rest last."""
     groups: list[tuple[str, list[ObjectiveRow]]] = []
     placed: set[int] = set()
@@ -103,9 +107,11 @@ def objectives_by_step(rows: list[ObjectiveRow], model: CrmModel) -> list[tuple[
 
 def settable_scopes(user: User) -> list[tuple[str, str]]:
     """(scope parameter, label) the user may set objectives for."""
-    choices = [("workspace", "Workspace")] + [
-        (f"team:{t.pk}", f"Team {t.name}") for t in Team.objects.order_by("name")
-    ] + [(f"owner:{user.pk}", "My records")]
+    choices = (
+        [("workspace", "Workspace")]
+        + [(f"team:{t.pk}", f"Team {t.name}") for t in Team.objects.order_by("name")]
+        + [(f"owner:{user.pk}", "My records")]
+    )
     scopes = {"workspace": Scope(viewer=user)}
     allowed = []
     for value, label in choices:
@@ -147,7 +153,9 @@ def chart(objective: Objective, points: list[Point], progress: ObjectiveProgress
     path = f"{xy(objective.start, objective.baseline)} {xy(objective.deadline, objective.target)}"
     projection = ""
     if progress.projected is not None and points:
-        projection = f"{xy(points[-1].day, points[-1].value)} {xy(objective.deadline, progress.projected)}"
+        projection = (
+            f"{xy(points[-1].day, points[-1].value)} {xy(objective.deadline, progress.projected)}"
+        )
     target_y = float(xy(objective.start, objective.target).split(",")[1])
     labels = [(float(xy(objective.start, v).split(",")[1]), f"{v:g}") for v in (low, high)]
     return Chart(width, height, actual, path, projection, target_y, labels)

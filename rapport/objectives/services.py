@@ -60,7 +60,9 @@ def _clean_target(raw: Any, errors: dict[str, list[str]]) -> float | None:
     return value
 
 
-def _check_direction(*, key: str, baseline: float, target: float, errors: dict[str, list[str]]) -> None:
+def _check_direction(
+    *, key: str, baseline: float, target: float, errors: dict[str, list[str]]
+) -> None:
     found = indicator(key)
     assert found is not None
     if found.unit == "share" and not 0 <= target <= 1:
@@ -99,7 +101,9 @@ def objective_create(*, actor: User, data: Mapping[str, Any]) -> Objective:
     owner = _owner(actor, data.get("owner"), errors)
     baseline = _current_value(key, scope)
     if baseline is None:
-        errors["indicator"] = ["This indicator has no value yet over this scope: there is nothing to start from."]
+        errors["indicator"] = [
+            "This indicator has no value yet over this scope: there is nothing to start from."
+        ]
     elif target is not None:
         _check_direction(key=key, baseline=baseline, target=target, errors=errors)
     if errors:
@@ -128,7 +132,11 @@ def _locked(actor: User, objective: Objective, expected_version: int | None) -> 
 
 @transaction.atomic
 def objective_update(
-    *, actor: User, objective: Objective, data: Mapping[str, Any], expected_version: int | None = None
+    *,
+    actor: User,
+    objective: Objective,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
 ) -> Objective:
     """Change the title, target, deadline or owner; the baseline and scope stay."""
     locked = _locked(actor, objective, expected_version)
@@ -144,7 +152,9 @@ def objective_update(
     if "target" in data:
         target = _clean_target(data["target"], errors)
         if target is not None:
-            _check_direction(key=locked.indicator, baseline=locked.baseline, target=target, errors=errors)
+            _check_direction(
+                key=locked.indicator, baseline=locked.baseline, target=target, errors=errors
+            )
             if target != locked.target:
                 locked.target = target
                 changed.append("target")
@@ -171,7 +181,9 @@ def objective_update(
 @transaction.atomic
 def objective_delete(*, actor: User, objective: Objective) -> None:
     locked = _locked(actor, objective, None)
-    emit("objective.deleted", entity_type="objective", entity_ids=[locked.pk], actor=actor, fields={})
+    emit(
+        "objective.deleted", entity_type="objective", entity_ids=[locked.pk], actor=actor, fields={}
+    )
     locked.delete()
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from rapport.core.errors import ValidationFailed
 from rapport.core.indicators import parse_scope, scope_param
-from rapport.people.views.common import current_user, error_messages, translate_errors
+from rapport.core.web import current_user, error_messages, translate_errors
 from rapport.playbooks.models import PROFILE_FIELDS, PlaybookSettings
 from rapport.playbooks.models_catalog import MODELS
 from rapport.playbooks.selectors import (

@@ -1,4 +1,4 @@
-"""/api/v1/assessments and /api/v1/models/recommend."""
+"""/api/v1/assessments and /api/v1/assessments/model-recommendation."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ def test_start_answer_and_read_a_round(workspace, api_as):
     saved = rep.put(f"/api/v1/assessments/{pk}/answers",
                     {"scores": {"qci.customer_experience": 2, "gartner.vision": 5}},
                     content_type="application/json")  # fmt: skip
-    assert saved.status_code == 200 and saved.json() == {"answered": 2}
+    assert saved.status_code == 200, saved.json()
+    assert saved.json() == {"answered": 2}
     bad = rep.put(f"/api/v1/assessments/{pk}/answers", {"scores": {"gartner.vision": 7}},
                   content_type="application/json")  # fmt: skip
     assert bad.status_code == 422 and "gartner.vision" in bad.json()["detail"]
@@ -51,12 +52,12 @@ def test_statements_and_recommendation(workspace, api_as):
     rep = api_as(workspace.rep)
     statements = rep.get("/api/v1/assessments/statements").json()
     assert len(statements) == 20 and all(len(s["levels"]) == 5 for s in statements)
-    advice = rep.post("/api/v1/models/recommend",
+    advice = rep.post("/api/v1/assessments/model-recommendation",
                       {"market": "b2c", "customers": "large", "team": "solo", "buying": "repeat", "goal": "know"},
                       content_type="application/json")  # fmt: skip
     assert advice.status_code == 200
     assert advice.json()["model"] == "idic" and advice.json()["scores"]["idic"] == 9
-    wrong = rep.post("/api/v1/models/recommend",
+    wrong = rep.post("/api/v1/assessments/model-recommendation",
                      {"market": "mars", "customers": "large", "team": "solo", "buying": "repeat", "goal": "know"},
                      content_type="application/json")  # fmt: skip
     assert wrong.status_code == 422 and "market" in wrong.json()["detail"]

@@ -67,7 +67,9 @@ API: dict[tuple[str, str], Case] = {
     ("POST", "/assessments/{assessment_id}/close"): Case(
         "POST", frozenset(RUNNERS), effect=_closed
     ),
-    ("POST", "/models/recommend"): Case("POST", frozenset(WRITERS), data=lambda w: QUESTIONNAIRE),
+    ("POST", "/assessments/model-recommendation"): Case(
+        "POST", frozenset(WRITERS), data=lambda w: QUESTIONNAIRE
+    ),
 }
 
 
