@@ -11,6 +11,7 @@ from rapport.accounts.access import can_write
 from rapport.assessments import selectors
 from rapport.assessments.catalog import FRAMEWORKS, STATEMENTS
 from rapport.assessments.chooser import QUESTIONS
+from rapport.assessments.current_state import current_state
 from rapport.assessments.services import (
     assessment_answer,
     assessment_close,
@@ -168,6 +169,14 @@ def model_chooser_view(request: HttpRequest) -> HttpResponse:
     return render(
         request, "assessments/choose_model.html", context, status=422 if field_errors else 200
     )
+
+
+@translate_errors
+@require_http_methods(["GET"])
+def current_state_view(request: HttpRequest) -> HttpResponse:
+    """The one-click audit; printing it (or "Download PDF") gives the PDF, through the print stylesheet."""
+    user = current_user(request)
+    return render(request, "assessments/current_state.html", {"state": current_state(user=user)})
 
 
 @translate_errors

@@ -37,6 +37,7 @@ PAGES: dict[str, list[Case]] = {
         Case("POST", frozenset(RUNNERS), data=lambda w: {"title": ""}),
     ],
     "assessments:detail": [Case("GET", frozenset(EVERYONE), kwargs=_pk)],
+    "assessments:current_state": [Case("GET", frozenset(EVERYONE))],
     "assessments:answer": [
         Case("GET", frozenset(EVERYONE), kwargs=_pk),
         Case("POST", frozenset(WRITERS), kwargs=_pk, data=lambda w: {"score-gartner.vision": "3"}),
