@@ -85,6 +85,13 @@ def test_demo_builds_a_believable_business() -> None:
     assert 300 <= Person.objects.count() <= 330
     assert Organization.objects.count() == 45
     assert User.objects.filter(role=Role.MANAGER).count() == 2
+    # The playbook has today's indicator snapshot to show, with scored customers.
+    from rapport.playbooks.models import IndicatorSnapshot
+
+    scored = IndicatorSnapshot.objects.get(
+        indicator="differentiate.scored_share", scope_kind="workspace"
+    )
+    assert scored.value == 1.0
     # Every demo phone is valid E.164 and every person is findable by e-mail.
     from rapport.people.normalize import normalize_phone
     from rapport.people.search import apply_search
