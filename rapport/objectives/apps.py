@@ -13,5 +13,9 @@ class ObjectivesConfig(AppConfig):
 
         subscribe("indicators.snapshot_taken", evaluate_after_snapshot, phase="after_commit",
                   consumer="objectives.evaluate_after_snapshot")  # fmt: skip
+        from rapport.objectives.selectors import objective_annotations
+        from rapport.playbooks.annotations import register_annotator
+
+        register_annotator(objective_annotations)
         for name in ("objective.off_track", "objective.missed"):
             subscribe(name, notify_owner, phase="after_commit", consumer="objectives.notify_owner")

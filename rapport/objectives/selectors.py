@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils import timezone
 
 from rapport.accounts.models import Team, User
 from rapport.core.errors import NotFound
 from rapport.core.indicators import Indicator, Scope, indicator
 from rapport.objectives.access import can_see_objective, can_set_objective_for, objective_scope
-from rapport.objectives.models import Objective
+from rapport.objectives.models import Objective, ObjectiveStatus
 from rapport.objectives.progress import progress_of, series
+from rapport.playbooks.annotations import Annotation
 from rapport.playbooks.models_catalog import CrmModel
+from rapport.playbooks.templatetags.playbooks import in_unit
 from rapport_analytics.objectives import ObjectiveProgress, Point
 
 MAX_LISTED = 500
@@ -159,3 +162,19 @@ def chart(objective: Objective, points: list[Point], progress: ObjectiveProgress
     target_y = float(xy(objective.start, objective.target).split(",")[1])
     labels = [(float(xy(objective.start, v).split(",")[1]), f"{v:g}") for v in (low, high)]
     return Chart(width, height, actual, path, projection, target_y, labels)
+
+
+def objective_annotations(user: User, keys: list[str]) -> dict[str, list[Annotation]]:
+    """For the playbook page: each indicator's objectives the viewer may see, with status."""
+    notes: dict[str, list[Annotation]] = {}
+    for row in objective_list(user=user):
+        if row.objective.indicator not in keys:
+            continue
+        o, unit = row.objective, row.indicator.unit if row.indicator else ""
+        label = f"{o.title} ({in_unit(o.target, unit)} by {o.deadline:%-d %b %Y})"
+        notes.setdefault(o.indicator, []).append(Annotation(
+            label=label, url=reverse("objectives:detail", args=[o.pk]), status=row.progress.status,
+            status_label=ObjectiveStatus(row.progress.status).label,
+            behind=row.progress.status in ("at_risk", "off_track", "missed"),
+        ))  # fmt: skip
+    return notes
