@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -15,6 +16,7 @@ from rapport.objectives.access import can_see_objective, can_set_objective_for, 
 from rapport.objectives.models import Objective, ObjectiveStatus
 from rapport.objectives.progress import progress_of, series
 from rapport.playbooks.annotations import Annotation
+from rapport.playbooks.models import IndicatorSnapshot
 from rapport.playbooks.models_catalog import CrmModel
 from rapport.playbooks.templatetags.playbooks import in_unit
 from rapport_analytics.objectives import ObjectiveProgress, Point
@@ -63,10 +65,40 @@ def _row(
 
 
 def objective_list(*, user: User) -> list[ObjectiveRow]:
-    """Objectives whose scope the user may read in full, or that they own, soonest deadline first."""
+    """Objectives whose scope the user may read in full, or that they own, soonest deadline first.
+
+    A page lists many objectives on few scopes and indicators: access, labels and
+    snapshot series are read once per scope or series, not once per objective."""
     today = timezone.localdate()
-    found = Objective.objects.select_related("owner").order_by("deadline", "pk")[:MAX_LISTED]
-    return [_row(user, o, today) for o in found if can_see_objective(user, o)]
+    found = list(Objective.objects.select_related("owner").order_by("deadline", "pk")[:MAX_LISTED])
+    scope_keys = {(o.scope_kind, o.scope_id) for o in found}
+    scopes = {key: objective_scope(key[0], key[1], user) for key in scope_keys}
+    may_set = {key: can_set_objective_for(user, scope) for key, scope in scopes.items()}
+    may_read = {key: scope.sees_everything_in_it() for key, scope in scopes.items()}
+    visible = [o for o in found if o.owner_id == user.pk or may_read[(o.scope_kind, o.scope_id)]
+               or may_set[(o.scope_kind, o.scope_id)]]  # fmt: skip
+    if not visible:
+        return []
+    labels = {key: scope_label(*key) for key in {(o.scope_kind, o.scope_id) for o in visible}}
+    start = min(o.start for o in visible)
+    series_by_key: dict[tuple[str, str, int], list[Point]] = defaultdict(list)
+    rows = IndicatorSnapshot.objects.filter(
+        indicator__in={o.indicator for o in visible}, scope_kind__in={o.scope_kind for o in visible},
+        scope_id__in={o.scope_id for o in visible}, day__gte=start, day__lte=today, value__isnull=False,
+    ).order_by("day").values_list("indicator", "scope_kind", "scope_id", "day", "value")  # fmt: skip
+    for key, kind, scope_id, day, value in rows:
+        if value is not None:
+            series_by_key[(key, kind, scope_id)].append(Point(day, value))
+    result = []
+    for o in visible:
+        points = [
+            p for p in series_by_key[(o.indicator, o.scope_kind, o.scope_id)] if p.day >= o.start
+        ]
+        result.append(ObjectiveRow(
+            objective=o, indicator=indicator(o.indicator), scope_label=labels[(o.scope_kind, o.scope_id)],
+            progress=progress_of(o, today=today, points=points), can_change=may_set[(o.scope_kind, o.scope_id)],
+        ))  # fmt: skip
+    return result
 
 
 def objective_get(*, user: User, pk: int) -> Objective:
