@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "rapport.activities",
     "rapport.campaigns",
     "rapport.playbooks",
+    "rapport.assessments",
+    "rapport.objectives",
     "rapport.api",
 ]
 

@@ -13,6 +13,8 @@ urlpatterns = [
     path("insights/", include("rapport.insights.urls")),
     path("activities/", include("rapport.activities.urls")),
     path("campaigns/", include("rapport.campaigns.urls")),
+    path("assessments/", include("rapport.assessments.urls")),
     path("playbooks/", include("rapport.playbooks.urls")),
+    path("objectives/", include("rapport.objectives.urls")),
     path("", include("rapport.people.urls")),
 ]

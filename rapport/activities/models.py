@@ -176,6 +176,7 @@ class NotificationKind(models.TextChoices):
     REMINDER = "reminder", "Reminder"
     MENTION = "mention", "Mention"
     ASSIGNED = "assigned", "Task assigned"
+    OBJECTIVE = "objective", "Objective off track"
 
 
 class Notification(models.Model):

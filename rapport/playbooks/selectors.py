@@ -16,6 +16,7 @@ from django.utils import timezone
 from rapport.accounts.models import Role, Team, User
 from rapport.core.errors import NotFound
 from rapport.core.indicators import Indicator, Scope, indicator
+from rapport.playbooks.annotations import Annotation
 from rapport.playbooks.models import IndicatorSnapshot, PlaybookSettings
 from rapport.playbooks.models_catalog import MODELS, CrmModel, Step
 
@@ -35,6 +36,8 @@ class IndicatorState:
     breakdown: dict[str, float]
     as_of: dt.date | None  # the snapshot's day; None when computed live just now
     history: list[HistoryPoint] = field(default_factory=list)
+    # What other apps say about it on this page (its objectives): playbooks/annotations.py
+    notes: list[Annotation] = field(default_factory=list)
 
     @property
     def has_drilldown(self) -> bool:

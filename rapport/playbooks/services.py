@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from rapport.accounts.models import Role, Team, User
 from rapport.core.errors import ValidationFailed
+from rapport.core.events import emit
 from rapport.core.indicators import Scope, indicators
 from rapport.playbooks.models import PROFILE_FIELDS, IndicatorSnapshot, PlaybookSettings
 from rapport.playbooks.models_catalog import MODELS
@@ -74,6 +75,9 @@ def snapshot_take(*, day: dt.date | None = None) -> SnapshotReport:
             batch_size=500,
         )
         purged = snapshot_purge(today=day)
+        # Objectives (and later automation) re-read their indicators once the day is stored.
+        emit("indicators.snapshot_taken", entity_type="snapshot_day", entity_ids=[day.toordinal()],
+             actor=None, fields={})  # fmt: skip
     return SnapshotReport(day=day, rows=len(rows), scopes=len(scopes), purged=purged)
 
 

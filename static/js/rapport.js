@@ -73,6 +73,8 @@
   });
   document.addEventListener("click", function (event) {
     if (!event.target.closest(".global-search")) closeSearch();
+    // "Download PDF": the browser prints the page through the print stylesheet.
+    if (event.target.closest("[data-print]")) window.print();
   });
 
   function init() {
