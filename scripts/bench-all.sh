@@ -26,3 +26,11 @@ echo "== campaigns: 100,000 recipients rendered and handed to an aiosmtpd sink, 
 .venv-bench/bin/python bench/campaigns.py ${BENCH_CAMPAIGNS_ARGS:-}
 echo "== duplicates: febrl, synthetic CRM data and 1M people vs splink =="
 .venv-bench/bin/python bench/matching.py ${BENCH_MATCHING_ARGS:-}
+echo "== outbox: person create/update with and without the event row (SQLite) =="
+.venv-bench/bin/python bench/outbox.py ${BENCH_OUTBOX_ARGS:-}
+echo "== request overhead: the per-request middlewares and the API rate-limit counter (SQLite) =="
+.venv-bench/bin/python bench/request_overhead.py ${BENCH_OVERHEAD_ARGS:-}
+echo "== playbooks: page times from snapshots, the nightly snapshot, objectives (SQLite; --people sets the size) =="
+.venv-bench/bin/python bench/playbooks.py ${BENCH_PLAYBOOKS_ARGS:-}
+echo "== lifecycle: stages of a million customers (SQLite) =="
+.venv-bench/bin/python bench/lifecycle.py ${BENCH_LIFECYCLE_ARGS:-}
