@@ -8,7 +8,7 @@ Seeds N people (the demo's generator: 2 teams, 8 users), 2N orders and 10N activ
 (each with its timeline link) spread over three years, runs the value recompute once,
 then times, in process through Django's test client (server time, no network):
 ``GET /playbooks/`` as the admin (workspace scope) and as a rep (his own records),
-``GET /playbooks/me/``, and one ``snapshot_take()`` (every indicator × every scope),
+``GET /me/``, and one ``snapshot_take()`` (every indicator × every scope),
 then ``objectives_evaluate()`` over 100 objectives. The issue's targets, at 1M people,
 2M orders, 10M activities: page p95 <= 200 ms, snapshot <= 5 minutes.
 SQLite in /tmp/bench-playbooks unless --postgres-url (dropped and created again).
@@ -183,7 +183,7 @@ def main() -> None:
         client = Client(HTTP_HOST="localhost")
         client.force_login(user)
         pages[f"playbook_{label}"] = _time_get(client, "/playbooks/", args.requests)
-        pages[f"my_work_{label}"] = _time_get(client, "/playbooks/me/", args.requests)
+        pages[f"my_work_{label}"] = _time_get(client, "/me/", args.requests)
     result["pages"] = pages
     result["load_average_1min"] = round(os.getloadavg()[0], 2)
     db = "postgres" if args.postgres_url else "sqlite"

@@ -15,6 +15,7 @@ urlpatterns = [
     path("campaigns/", include("rapport.campaigns.urls")),
     path("assessments/", include("rapport.assessments.urls")),
     path("playbooks/", include("rapport.playbooks.urls")),
+    path("me/", include("rapport.playbooks.my_work_urls")),
     path("objectives/", include("rapport.objectives.urls")),
     path("", include("rapport.people.urls")),
 ]

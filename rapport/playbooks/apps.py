@@ -12,4 +12,4 @@ class PlaybooksConfig(AppConfig):
         from rapport.core.extensions import register_nav
 
         register_nav(label="Playbook", url_name="playbooks:playbook", order=5, managers_only=True)
-        register_nav(label="My work", url_name="playbooks:my_work", order=4)
+        register_nav(label="My work", url_name="me:my_work", order=4)

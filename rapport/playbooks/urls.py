@@ -6,6 +6,5 @@ app_name = "playbooks"
 urlpatterns = [
     path("", views.playbook_view, name="playbook"),
     path("settings/", views.settings_view, name="settings"),
-    path("me/", views.my_work_view, name="my_work"),
     path("<slug:model_key>/", views.playbook_view, name="model"),
 ]

@@ -36,7 +36,7 @@ def test_my_work_shows_only_my_tasks_and_my_numbers(workspace):
     )  # fmt: skip
     client = Client()
     client.force_login(workspace.rep)
-    page = client.get("/playbooks/me/")
+    page = client.get("/me/")
     assert page.status_code == 200
     text = page.text
     assert "Call Ana back" in text and "Send the quote" in text and "Sam's own task" not in text
@@ -45,3 +45,5 @@ def test_my_work_shows_only_my_tasks_and_my_numbers(workspace):
     assert '<strong class="ind-value">50%</strong>' in consent  # over rick's two people only
     assert "Consent from all (100% by" in text
     assert "What to do next" in text and "50% short of the best." in text
+    # and the navigation marks My work, not the playbook
+    assert '<a href="/me/" aria-current="page">My work</a>' in text

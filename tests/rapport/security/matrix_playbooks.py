@@ -16,7 +16,7 @@ def _primary_is_qci(w: World) -> bool:
 
 PAGES: dict[str, list[Case]] = {
     "playbooks:playbook": [Case("GET", frozenset(EVERYONE))],
-    "playbooks:my_work": [Case("GET", frozenset(EVERYONE))],
+    "me:my_work": [Case("GET", frozenset(EVERYONE))],
     "playbooks:model": [Case("GET", frozenset(EVERYONE), kwargs=lambda w: {"model_key": "qci"})],
     "playbooks:settings": [
         Case("GET", frozenset(ADMIN)),
